@@ -1,0 +1,105 @@
+/**
+ * buildApp(context): platform plugins first, in a fixed order, then each domain module.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import underPressure from '@fastify/under-pressure';
+import type { AppContext } from './platform/context.ts';
+import { registerErrorHandling } from './platform/http/error-handler.tsx';
+import { registerOpsRoutes } from './platform/http/ops.routes.ts';
+import { registerDisplayRoutes } from './platform/http/display.routes.ts';
+import { registerRequestContext } from './platform/http/request-context.ts';
+import { registerOpenApi } from './platform/http/openapi.ts';
+import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
+import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
+import { registerRegistry } from './registry/registry.module.ts';
+import { demoAccounts } from './demo/demo-accounts.ts';
+import { roleNames } from './platform/access/access.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+
+export async function buildApp(context: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: context.logger as FastifyBaseLogger,
+    trustProxy: context.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    disableRequestLogging: true,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+
+  // Request logs without query strings or bodies: they may carry personal data.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Forms on our own pages redirect to the identity provider; keep the referrer to ourselves.
+    referrerPolicy: { policy: 'same-origin' },
+    hsts: context.config.secureCookies,
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    retryAfter: 30,
+    exposeStatusRoute: false,
+    pressureHandler: (_request, reply) => {
+      reply.header('retry-after', '30').code(503).type('text/plain; charset=utf-8').send('Сервис перегружен, повторите через минуту / Overloaded, retry in a minute');
+    },
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'src/web/static'),
+    prefix: '/static/',
+    maxAge: '1d',
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'node_modules/@fontsource/golos-text/files'),
+    prefix: '/static/fonts/',
+    decorateReply: false,
+    maxAge: '30d',
+    immutable: true,
+    index: false,
+  });
+  app.decorateRequest('demoMode', context.config.demoMode);
+
+  registerErrorHandling(app);
+  registerRequestContext(app, context);
+  registerOpsRoutes(app, context);
+  await registerOpenApi(app, context);
+  registerDisplayRoutes(app, context);
+  registerAuthRoutes(app, context, {
+    demoLogins: demoAccounts.map((a) => ({ login: a.login, password: a.password, role: roleNames[a.role], scope: a.scopeLabel })),
+  });
+  registerAuditRoutes(app, context);
+
+  // Domain modules.
+  registerRegistry(app, context);
+
+  return app;
+}

@@ -1,0 +1,170 @@
+/**
+ * Accounts, their role grants, sessions and failed-login counters. All of it lives in the
+ * database, so any app process serves any user.
+ */
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { isRole, type Actor, type Grant } from '../access/access.ts';
+import type { Executor } from '../db/connect.ts';
+import { account, apiToken, loginAttempt, roleGrant, session } from './auth.schema.ts';
+import { randomToken, tokenDigest } from './tokens.ts';
+
+export type AccountRow = typeof account.$inferSelect;
+
+export async function findAccountByLogin(db: Executor, login: string): Promise<AccountRow | undefined> {
+  const [row] = await db.select().from(account).where(eq(account.login, login.trim().toLowerCase())).limit(1);
+  return row;
+}
+
+export async function findAccountById(db: Executor, id: string): Promise<AccountRow | undefined> {
+  const [row] = await db.select().from(account).where(eq(account.id, id)).limit(1);
+  return row;
+}
+
+export async function grantsOf(db: Executor, accountId: string): Promise<Grant[]> {
+  const rows = await db
+    .select({ role: roleGrant.role, municipalityId: roleGrant.municipalityId, organizationId: roleGrant.organizationId })
+    .from(roleGrant)
+    .where(eq(roleGrant.accountId, accountId));
+  return rows.flatMap((r) => (isRole(r.role) ? [{ role: r.role, municipalityId: r.municipalityId, organizationId: r.organizationId }] : []));
+}
+
+export function actorOf(row: AccountRow, grants: Grant[], via: 'session' | 'apiToken'): Actor {
+  return { kind: 'account', accountId: row.id, personId: row.personId, displayName: row.displayName, grants, via };
+}
+
+// Sessions -----------------------------------------------------------------------------------
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+}
+
+export async function createSession(
+  db: Executor,
+  accountId: string,
+  options: { now: Date; idleMinutes: number; secondFactorPending?: boolean; locale?: string },
+): Promise<NewSession> {
+  const token = randomToken();
+  const csrfToken = randomToken();
+  await db.insert(session).values({
+    id: tokenDigest(token),
+    accountId,
+    csrfToken,
+    secondFactorPending: options.secondFactorPending ?? false,
+    locale: options.locale ?? 'ru',
+    createdAt: options.now,
+    lastSeenAt: options.now,
+    expiresAt: new Date(options.now.getTime() + options.idleMinutes * 60_000),
+  });
+  return { token, csrfToken };
+}
+
+export interface ResolvedSession {
+  id: string;
+  csrfToken: string;
+  secondFactorPending: boolean;
+  account: AccountRow;
+}
+
+/**
+ * The live session behind a cookie token, sliding its expiry forward. One round trip: the
+ * UPDATE both checks expiry and extends it (at most once a minute, to spare writes).
+ */
+export async function resolveSession(db: Executor, token: string, now: Date, idleMinutes: number): Promise<ResolvedSession | null> {
+  const id = tokenDigest(token);
+  const [row] = await db
+    .select({ session, account })
+    .from(session)
+    .innerJoin(account, eq(account.id, session.accountId))
+    .where(and(eq(session.id, id), gt(session.expiresAt, now), isNull(account.disabledAt)))
+    .limit(1);
+  if (!row) return null;
+  if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
+    await db
+      .update(session)
+      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + idleMinutes * 60_000) })
+      .where(eq(session.id, id));
+  }
+  return {
+    id,
+    csrfToken: row.session.csrfToken,
+    secondFactorPending: row.session.secondFactorPending,
+    account: row.account,
+  };
+}
+
+export async function completeSecondFactor(db: Executor, sessionId: string): Promise<void> {
+  await db.update(session).set({ secondFactorPending: false }).where(eq(session.id, sessionId));
+}
+
+export async function destroySession(db: Executor, sessionId: string): Promise<void> {
+  await db.delete(session).where(eq(session.id, sessionId));
+}
+
+export async function deleteExpiredSessions(db: Executor, now: Date): Promise<void> {
+  await db.delete(session).where(lt(session.expiresAt, now));
+}
+
+// Failed logins ------------------------------------------------------------------------------
+
+/** Until when a key (a login or a client address) is locked, if it is. */
+export async function lockedUntil(db: Executor, key: string, now: Date): Promise<Date | null> {
+  const [row] = await db.select({ lockedUntil: loginAttempt.lockedUntil }).from(loginAttempt).where(eq(loginAttempt.key, key));
+  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+}
+
+/**
+ * Counts a failure in a sliding window as long as the lockout; the failure that reaches the
+ * limit locks the key. One atomic upsert, safe under concurrent attempts from several processes.
+ */
+export async function recordLoginFailure(
+  db: Executor,
+  key: string,
+  options: { now: Date; maxFailures: number; lockoutMinutes: number },
+): Promise<{ locked: boolean }> {
+  const windowStart = new Date(options.now.getTime() - options.lockoutMinutes * 60_000);
+  const lockUntil = new Date(options.now.getTime() + options.lockoutMinutes * 60_000);
+  const [row] = await db
+    .insert(loginAttempt)
+    .values({ key, failures: 1, windowStartedAt: options.now, lockedUntil: options.maxFailures <= 1 ? lockUntil : null })
+    .onConflictDoUpdate({
+      target: loginAttempt.key,
+      set: {
+        failures: sql`CASE WHEN ${loginAttempt.windowStartedAt} < ${windowStart} THEN 1 ELSE ${loginAttempt.failures} + 1 END`,
+        windowStartedAt: sql`CASE WHEN ${loginAttempt.windowStartedAt} < ${windowStart} THEN ${options.now} ELSE ${loginAttempt.windowStartedAt} END`,
+        lockedUntil: sql`CASE WHEN ${loginAttempt.windowStartedAt} >= ${windowStart} AND ${loginAttempt.failures} + 1 >= ${options.maxFailures} THEN ${lockUntil}::timestamptz ELSE ${loginAttempt.lockedUntil} END`,
+      },
+    })
+    .returning({ lockedUntil: loginAttempt.lockedUntil });
+  return { locked: !!row?.lockedUntil && row.lockedUntil > options.now };
+}
+
+export async function clearLoginFailures(db: Executor, key: string): Promise<void> {
+  await db.delete(loginAttempt).where(eq(loginAttempt.key, key));
+}
+
+// API tokens ---------------------------------------------------------------------------------
+
+/** The actor an API bearer token stands for: its account with the token's one grant. */
+export async function actorFromApiToken(db: Executor, token: string, now: Date): Promise<Actor | null> {
+  const [row] = await db
+    .select({ token: apiToken, account })
+    .from(apiToken)
+    .innerJoin(account, eq(account.id, apiToken.accountId))
+    .where(and(eq(apiToken.tokenHash, tokenDigest(token)), isNull(apiToken.revokedAt), isNull(account.disabledAt)))
+    .limit(1);
+  if (!row) return null;
+  if (row.token.expiresAt && row.token.expiresAt <= now) return null;
+  if (!isRole(row.token.role)) return null;
+  // The token works only while its account still holds the grant it was issued under.
+  const grants = await grantsOf(db, row.account.id);
+  const grant: Grant = { role: row.token.role, municipalityId: row.token.municipalityId, organizationId: row.token.organizationId };
+  const stillHeld = grants.some(
+    (g) => g.role === grant.role && g.municipalityId === grant.municipalityId && g.organizationId === grant.organizationId,
+  );
+  if (!stillHeld) return null;
+  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiToken).set({ lastUsedAt: now }).where(eq(apiToken.id, row.token.id));
+  }
+  return { kind: 'account', accountId: row.account.id, personId: row.account.personId, displayName: `${row.account.displayName} / ${row.token.name}`, grants: [grant], via: 'apiToken' };
+}

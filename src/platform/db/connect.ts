@@ -1,0 +1,99 @@
+/**
+ * One database layer, two engines: the embedded PGlite (PostgreSQL compiled to WASM, stored in
+ * DATA_DIR, or in memory for tests) and a real PostgreSQL selected by DATABASE_URL. Both are
+ * driven through the same Drizzle query builder and the same SQL migrations.
+ */
+import fs from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+
+export type Database = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+/** Anything that runs queries: the database or an open transaction. */
+export type Executor = Database | Transaction;
+
+/** Runs raw SQL text (possibly several statements) on one dedicated connection. */
+export type RawExec = (sqlText: string) => Promise<Array<Record<string, unknown>>>;
+
+export interface DatabaseHandle {
+  db: Database;
+  engine: 'pglite' | 'postgres';
+  /** Runs `work` on one connection (migrations need a session-level lock and plain SQL). */
+  withConnection<T>(work: (exec: RawExec) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** postgres://… for a real PostgreSQL; absent → PGlite. */
+  databaseUrl?: string;
+  /** PGlite directory; absent → in memory. */
+  dataDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return connectPglite(options.dataDir);
+}
+
+async function connectPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  if (dataDir) await fs.mkdir(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite({ client }) as unknown as Database;
+  return {
+    db,
+    engine: 'pglite',
+    async withConnection(work) {
+      // PGlite is a single connection; exec runs plain SQL with several statements.
+      return work(async (text) => {
+        const results = await client.exec(text);
+        return (results.at(-1)?.rows ?? []) as Array<Record<string, unknown>>;
+      });
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+async function connectPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // Surface a bad URL or an unreachable server at start, not at the first request.
+  const probe = await pool.connect();
+  probe.release();
+  pool.on('error', () => {
+    // An idle client died (server restart); the pool replaces it. Nothing to do here.
+  });
+  const db = drizzlePostgres({ client: pool }) as unknown as Database;
+  return {
+    db,
+    engine: 'postgres',
+    async withConnection(work) {
+      const client = await pool.connect();
+      try {
+        return await work(async (text) => {
+          const result = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+          const last = Array.isArray(result) ? result.at(-1) : result;
+          return (last?.rows ?? []) as Array<Record<string, unknown>>;
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** Rows of a raw `db.execute(sql\`…\`)`, the same shape on both engines. */
+export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

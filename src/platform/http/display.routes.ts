@@ -1,0 +1,23 @@
+/** Language and the high-contrast / large-text view: cookies set by a plain form, no JS. */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { isLocale } from '../i18n/i18n.ts';
+import { cookieOptions, LOCALE_COOKIE, THEME_COOKIE } from './request-context.ts';
+
+const YEAR = 365 * 24 * 3600;
+
+/** Only local paths: never redirect to another site. */
+export function safeReturnPath(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
+}
+
+export function registerDisplayRoutes(app: FastifyInstance, context: AppContext): void {
+  app.post('/settings/display', { schema: { hide: true } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (isLocale(body.lang)) reply.setCookie(LOCALE_COOKIE, body.lang, { ...cookieOptions(context, YEAR), httpOnly: false });
+    if (body.theme === 'contrast' || body.theme === 'standard') {
+      reply.setCookie(THEME_COOKIE, body.theme, { ...cookieOptions(context, YEAR), httpOnly: false });
+    }
+    return reply.code(303).redirect(safeReturnPath(body.return));
+  });
+}

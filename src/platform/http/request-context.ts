@@ -1,0 +1,116 @@
+/**
+ * Who is asking, in which language, with which display preferences — resolved once per
+ * request. Authentication: a session cookie (pages and the API) or an API bearer token (the
+ * API only). CSRF: every unsafe request authenticated by cookie must carry the session's token
+ * (a form field `_csrf` or an `X-CSRF-Token` header); anonymous forms use a double-submit cookie.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { anonymous, type Actor } from '../access/access.ts';
+import { actorFromApiToken, actorOf, grantsOf, resolveSession, type ResolvedSession } from '../auth/accounts.ts';
+import { randomToken, safeEqual } from '../auth/tokens.ts';
+import type { AuditOrigin } from '../audit/audit.ts';
+import type { AppContext } from '../context.ts';
+import { errors } from '../errors.ts';
+import { isLocale, type Locale } from '../i18n/i18n.ts';
+
+export const SESSION_COOKIE = 'prostor_session';
+export const ANONYMOUS_CSRF_COOKIE = 'prostor_csrf';
+export const LOCALE_COOKIE = 'prostor_lang';
+export const THEME_COOKIE = 'prostor_theme';
+
+export type Theme = 'standard' | 'contrast';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+    locale: Locale;
+    theme: Theme;
+    /** The live session, if the request came with one (possibly awaiting its second factor). */
+    userSession: ResolvedSession | null;
+    /** The token forms on this page must carry. */
+    csrfToken: string;
+    auditOrigin: AuditOrigin;
+  }
+}
+
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function cookieOptions(context: AppContext, maxAgeSeconds?: number) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: context.config.secureCookies,
+    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+  };
+}
+
+export function registerRequestContext(app: FastifyInstance, context: AppContext): void {
+  app.decorateRequest('actor', null as unknown as never);
+  app.decorateRequest('locale', 'ru' as Locale);
+  app.decorateRequest('theme', 'standard' as Theme);
+  app.decorateRequest('userSession', null);
+  app.decorateRequest('csrfToken', '');
+  app.decorateRequest('auditOrigin', null as unknown as never);
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.url.startsWith('/static/')) return;
+    const langCookie = request.cookies[LOCALE_COOKIE];
+    request.locale = isLocale(langCookie) ? langCookie : 'ru';
+    request.theme = request.cookies[THEME_COOKIE] === 'contrast' ? 'contrast' : 'standard';
+    request.actor = anonymous;
+    request.userSession = null;
+
+    const now = context.clock.now();
+    const authorization = request.headers.authorization;
+    const isApi = request.url.startsWith('/api/');
+    let cookieAuthenticated = false;
+    if (isApi && authorization?.startsWith('Bearer ')) {
+      const actor = await actorFromApiToken(context.db, authorization.slice(7).trim(), now);
+      if (!actor) throw errors.unauthenticated();
+      request.actor = actor;
+    } else {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) {
+        const resolved = await resolveSession(context.db, token, now, context.config.sessionIdleMinutes);
+        if (resolved) {
+          request.userSession = resolved;
+          cookieAuthenticated = true;
+          if (!resolved.secondFactorPending) {
+            request.actor = actorOf(resolved.account, await grantsOf(context.db, resolved.account.id), 'session');
+          }
+        } else {
+          reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        }
+      }
+    }
+
+    request.auditOrigin = { actor: request.actor, ip: request.ip, requestId: String(request.id) };
+
+    if (request.userSession) {
+      request.csrfToken = request.userSession.csrfToken;
+    } else {
+      let anonymousToken = request.cookies[ANONYMOUS_CSRF_COOKIE];
+      if (!anonymousToken || anonymousToken.length < 20) {
+        anonymousToken = randomToken();
+        reply.setCookie(ANONYMOUS_CSRF_COOKIE, anonymousToken, cookieOptions(context));
+      }
+      request.csrfToken = anonymousToken;
+    }
+
+    if (unsafeMethods.has(request.method) && (!isApi || cookieAuthenticated)) {
+      checkCsrf(request);
+    }
+  });
+}
+
+function checkCsrf(request: FastifyRequest): void {
+  const body = request.body as Record<string, unknown> | undefined;
+  const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
+  if (typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) throw errors.csrf();
+}
+
+/** Pages with personal data must not be stored by browsers or proxies. */
+export function noStore(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store');
+}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../platform/context.ts';
+
+// TODO: being written.
+export function registerOrganizationApi(_app: FastifyInstance, _context: AppContext): void {}

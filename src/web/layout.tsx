@@ -1,0 +1,100 @@
+import type { ComponentChildren } from 'preact';
+import { roleNames } from '../platform/access/access.ts';
+import { CsrfField } from './components.tsx';
+import { usePage, useT } from './page-context.ts';
+
+export function Layout(props: { title: string; children: ComponentChildren }) {
+  const page = usePage();
+  const t = useT();
+  const actor = page.actor;
+  const otherLocale = page.locale === 'ru' ? 'en' : 'ru';
+  return (
+    <html lang={page.locale} class={page.theme === 'contrast' ? 'theme-contrast' : undefined}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} — ${t({ ru: 'Простор', en: 'Prostor' })}`}</title>
+        <link rel="stylesheet" href="/static/styles.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t({ ru: 'Перейти к содержанию', en: 'Skip to main content' })}
+        </a>
+        <header class="site-header">
+          <div class="container site-header__inner">
+            <a class="site-header__logo" href="/">
+              {t({ ru: 'Простор', en: 'Prostor' })}
+              <span class="site-header__tagline">{t({ ru: 'Образование Кубани', en: 'Education in Kuban' })}</span>
+            </a>
+            <nav aria-label={t({ ru: 'Основное меню', en: 'Main menu' })} class="site-nav">
+              <ul>
+                <li>
+                  <a href="/organizations" aria-current={page.path.startsWith('/organizations') ? 'page' : undefined}>
+                    {t({ ru: 'Организации', en: 'Organisations' })}
+                  </a>
+                </li>
+                {actor.kind === 'account' && (
+                  <li>
+                    <a href="/account" aria-current={page.path.startsWith('/account') ? 'page' : undefined}>
+                      {t({ ru: 'Личный кабинет', en: 'My account' })}
+                    </a>
+                  </li>
+                )}
+                {page.canReadAudit && (
+                  <li>
+                    <a href="/audit" aria-current={page.path.startsWith('/audit') ? 'page' : undefined}>
+                      {t({ ru: 'Журнал аудита', en: 'Audit log' })}
+                    </a>
+                  </li>
+                )}
+              </ul>
+            </nav>
+            <div class="site-header__tools">
+              <form method="post" action="/settings/display" class="inline-form">
+                <CsrfField />
+                <input type="hidden" name="return" value={page.path} />
+                <button type="submit" name="lang" value={otherLocale} class="link-button" lang={otherLocale}>
+                  {otherLocale === 'en' ? 'English' : 'Русский'}
+                </button>
+                <button type="submit" name="theme" value={page.theme === 'contrast' ? 'standard' : 'contrast'} class="link-button">
+                  {page.theme === 'contrast'
+                    ? t({ ru: 'Обычная версия', en: 'Standard view' })
+                    : t({ ru: 'Версия для слабовидящих', en: 'High contrast, large text' })}
+                </button>
+              </form>
+              {actor.kind === 'account' ? (
+                <form method="post" action="/logout" class="inline-form">
+                  <CsrfField />
+                  <span class="site-header__user">
+                    {actor.displayName}
+                    {actor.grants[0] && <span class="visually-hidden">, {t(roleNames[actor.grants[0].role])}</span>}
+                  </span>{' '}
+                  <button type="submit" class="link-button">
+                    {t({ ru: 'Выйти', en: 'Log out' })}
+                  </button>
+                </form>
+              ) : (
+                <a href="/login">{t({ ru: 'Войти', en: 'Log in' })}</a>
+              )}
+            </div>
+          </div>
+        </header>
+        <main id="main" class="container" tabindex={-1}>
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="container">
+            <p>
+              {t({
+                ru: 'Простор — открытая платформа образования региона.',
+                en: 'Prostor is an open platform for a region’s education.',
+              })}{' '}
+              <a href="/api/docs">{t({ ru: 'API для разработчиков', en: 'API for developers' })}</a>
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
