@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -62,6 +63,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     referrerPolicy: { policy: 'same-origin' },
     hsts: context.config.secureCookies,
   });
+  // Slow phones on mobile networks: every text response is compressed.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(underPressure, {
