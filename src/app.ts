@@ -19,6 +19,7 @@ import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
 import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
 import { registerRegistry } from './registry/registry.module.ts';
+import { registerDesignSystemPage } from './web/design-system.pages.tsx';
 import { demoAccounts } from './demo/demo-accounts.ts';
 import { roleNames } from './platform/access/access.ts';
 
@@ -100,6 +101,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     demoLogins: demoAccounts.map((a) => ({ login: a.login, password: a.password, role: roleNames[a.role], scope: a.scopeLabel })),
   });
   registerAuditRoutes(app, context);
+
+  registerDesignSystemPage(app);
 
   // Domain modules.
   registerRegistry(app, context);

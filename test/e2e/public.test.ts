@@ -61,3 +61,11 @@ async function assertAccessibleWithoutJs(page: import('playwright-core').Page): 
   await assertAccessible(jsPage);
   await context.close();
 }
+
+test('every design-system component example passes axe-core', async () => {
+  const { page, context, requests } = await newPage(e2e);
+  await page.goto('/design-system');
+  await assertAccessible(page);
+  assertSameOrigin(e2e, requests);
+  await context.close();
+});
