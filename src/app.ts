@@ -23,6 +23,12 @@ import { registerDesignSystemPage } from './web/design-system.pages.tsx';
 import { demoAccounts } from './demo/demo-accounts.ts';
 import { roleNames } from './platform/access/access.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: Array<{ method: string; url: string }>;
+  }
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
@@ -34,6 +40,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     disableRequestLogging: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+
+  // The route table, for the robustness test that sends bad input to every route.
+  const routes: Array<{ method: string; url: string }> = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
 
   // Request logs without query strings or bodies: they may carry personal data.
