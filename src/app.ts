@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -17,7 +17,10 @@ import { registerDisplayRoutes } from './platform/http/display.routes.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
+import { registerAccountRoutes } from './platform/auth/account.routes.tsx';
+import { oidcLoginButton, registerOidcRoutes } from './platform/auth/oidc.routes.tsx';
 import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
+import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
 import { registerDesignSystemPage } from './web/design-system.pages.tsx';
 import { demoAccounts } from './demo/demo-accounts.ts';
@@ -38,7 +41,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     trustProxy: context.config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
-    disableRequestLogging: true,
+    // Fastify's own request lines would log the URL with its query string; ours (below) do not.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
 
@@ -110,10 +114,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   registerOpsRoutes(app, context);
   await registerOpenApi(app, context);
   registerDisplayRoutes(app, context);
+  registerAccountRoutes(app, context);
   registerAuthRoutes(app, context, {
     demoLogins: demoAccounts.map((a) => ({ login: a.login, password: a.password, role: roleNames[a.role], scope: a.scopeLabel })),
+    externalLogin: oidcLoginButton(context.config),
   });
-  registerAuditRoutes(app, context);
+  registerOidcRoutes(app, context);
+  registerAuditRoutes(app, context, { municipalities: listMunicipalities });
 
   registerDesignSystemPage(app);
 
