@@ -17,8 +17,6 @@ import { registerDisplayRoutes } from './platform/http/display.routes.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
-import { registerAccountRoutes } from './platform/auth/account.routes.tsx';
-import { oidcLoginButton, registerOidcRoutes } from './platform/auth/oidc.routes.tsx';
 import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
 import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
@@ -114,12 +112,9 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   registerOpsRoutes(app, context);
   await registerOpenApi(app, context);
   registerDisplayRoutes(app, context);
-  registerAccountRoutes(app, context);
   registerAuthRoutes(app, context, {
     demoLogins: demoAccounts.map((a) => ({ login: a.login, password: a.password, role: roleNames[a.role], scope: a.scopeLabel })),
-    externalLogin: oidcLoginButton(context.config),
   });
-  registerOidcRoutes(app, context);
   registerAuditRoutes(app, context, { municipalities: listMunicipalities });
 
   registerDesignSystemPage(app);
