@@ -17,6 +17,7 @@ import { registerDisplayRoutes } from './platform/http/display.routes.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
+import { registerAccountRoutes } from './platform/auth/account.routes.tsx';
 import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
 import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
@@ -112,6 +113,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   registerOpsRoutes(app, context);
   await registerOpenApi(app, context);
   registerDisplayRoutes(app, context);
+  registerAccountRoutes(app, context);
   registerAuthRoutes(app, context, {
     demoLogins: demoAccounts.map((a) => ({ login: a.login, password: a.password, role: roleNames[a.role], scope: a.scopeLabel })),
   });

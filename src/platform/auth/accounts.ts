@@ -2,7 +2,7 @@
  * Accounts, their role grants, sessions and failed-login counters. All of it lives in the
  * database, so any app process serves any user.
  */
-import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { isRole, type Actor, type Grant } from '../access/access.ts';
 import type { Executor } from '../db/connect.ts';
 import { account, apiToken, loginAttempt, roleGrant, session } from './auth.schema.ts';
@@ -101,8 +101,31 @@ export async function destroySession(db: Executor, sessionId: string): Promise<v
   await db.delete(session).where(eq(session.id, sessionId));
 }
 
+/** Live sessions of an account (signed in on how many devices), second-factor-pending included. */
+export async function countActiveSessions(db: Executor, accountId: string, now: Date): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(session).where(and(eq(session.accountId, accountId), gt(session.expiresAt, now)));
+  return Number(row?.n ?? 0);
+}
+
 export async function deleteExpiredSessions(db: Executor, now: Date): Promise<void> {
   await db.delete(session).where(lt(session.expiresAt, now));
+}
+
+// TOTP second factor --------------------------------------------------------------------------
+
+/**
+ * Stores a new secret that is not yet in force: login keeps asking for the password only until
+ * the user proves with a code that the authenticator app holds the same secret.
+ */
+export async function setPendingTotpSecret(db: Executor, accountId: string, secret: string): Promise<void> {
+  await db.update(account).set({ totpSecret: secret }).where(and(eq(account.id, accountId), eq(account.totpEnabled, false)));
+}
+
+export async function setTotpEnabled(db: Executor, accountId: string, enabled: boolean): Promise<void> {
+  await db
+    .update(account)
+    .set(enabled ? { totpEnabled: true } : { totpEnabled: false, totpSecret: null })
+    .where(eq(account.id, accountId));
 }
 
 // Failed logins ------------------------------------------------------------------------------

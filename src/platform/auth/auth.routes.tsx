@@ -23,9 +23,9 @@ export interface AuthRouteOptions {
   externalLogin?: { href: string; label: Message } | null;
 }
 
-const lockedMessage = (until: Date, locale: 'ru' | 'en'): Message => {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
-  void locale;
+// Minutes counted from the injected clock's "now", so tests and the demo see the true wait.
+const lockedMessage = (until: Date, now: Date): Message => {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
   return {
     ru: `Слишком много неудачных попыток входа. Вход временно заблокирован, попробуйте через ${minutes} мин.`,
     en: `Too many failed attempts. Logging in is locked for ${minutes} min.`,
@@ -75,7 +75,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext, op
     const lock = (await lockedUntil(db, loginKey, now)) ?? (await lockedUntil(db, ipKey, now));
     if (lock) {
       reply.header('retry-after', String(Math.ceil((lock.getTime() - now.getTime()) / 1000)));
-      return showLogin(request, reply, { login, returnTo, formError: lockedMessage(lock, request.locale) }, 429);
+      return showLogin(request, reply, { login, returnTo, formError: lockedMessage(lock, now) }, 429);
     }
 
     const account = await findAccountByLogin(db, login);
@@ -92,7 +92,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext, op
         details: { reason: account ? 'bad-password' : 'unknown-login' },
       });
       const formError: Message = locked
-        ? lockedMessage(new Date(now.getTime() + config.loginLockoutMinutes * 60_000), request.locale)
+        ? lockedMessage(new Date(now.getTime() + config.loginLockoutMinutes * 60_000), now)
         : { ru: 'Неверный логин или пароль', en: 'Wrong login or password' };
       return showLogin(request, reply, { login, returnTo, formError }, locked ? 429 : 401);
     }
@@ -143,7 +143,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext, op
       if (!lock) await recordLoginFailure(db, key, { now, maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes });
       await recordAudit(db, request.auditOrigin, { action: 'login-failed', entityType: 'account', entityId: account.id, details: { reason: 'bad-totp' } });
       const error: Message = lock
-        ? lockedMessage(lock, request.locale)
+        ? lockedMessage(lock, now)
         : { ru: 'Код не подошёл. Введите 6 цифр из приложения', en: 'The code did not match. Enter the 6 digits from your app' };
       return sendPage(request, reply, translate(request.locale, { ru: 'Код подтверждения', en: 'Verification code' }), <SecondFactorView returnTo={returnTo} error={error} />, lock ? 429 : 401);
     }
