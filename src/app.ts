@@ -18,6 +18,7 @@ import { registerRequestContext } from './platform/http/request-context.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
 import { registerAccountRoutes } from './platform/auth/account.routes.tsx';
+import { oidcLoginButton, registerOidcRoutes } from './platform/auth/oidc.routes.tsx';
 import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
 import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
@@ -116,7 +117,9 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   registerAccountRoutes(app, context);
   registerAuthRoutes(app, context, {
     demoLogins: demoAccounts.map((a) => ({ login: a.login, password: a.password, role: roleNames[a.role], scope: a.scopeLabel })),
+    externalLogin: oidcLoginButton(context.config),
   });
+  registerOidcRoutes(app, context);
   registerAuditRoutes(app, context, { municipalities: listMunicipalities });
 
   registerDesignSystemPage(app);
