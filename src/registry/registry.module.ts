@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import { registerHomePage } from './home.pages.tsx';
+import { registerMunicipalityApi } from './municipality.api.ts';
 import { registerOrganizationApi } from './organization.api.ts';
 import { registerOrganizationPages } from './organization.pages.tsx';
 import { registerPersonApi } from './person.api.ts';
@@ -11,6 +12,7 @@ export function registerRegistry(app: FastifyInstance, context: AppContext): voi
   registerHomePage(app, context);
   registerOrganizationPages(app, context);
   registerOrganizationApi(app, context);
+  registerMunicipalityApi(app, context);
   registerPersonPages(app, context);
   registerPersonApi(app, context);
 }
