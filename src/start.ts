@@ -12,6 +12,8 @@ import { roleNames } from './platform/access/access.ts';
 import { systemClock, type AppContext, type Clock } from './platform/context.ts';
 import { connectDatabase } from './platform/db/connect.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { startWorker } from './platform/jobs/jobs.ts';
+import { platformJobHandlers, platformJobSchedules } from './platform/jobs/platform-jobs.ts';
 import { installRegion } from './registry/region.service.ts';
 
 export interface RunningPlatform {
@@ -29,6 +31,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const context: AppContext = { config, database, db: database.db, clock, logger };
   if (config.demoMode) await ensureDemoRegion(context);
   const app = await buildApp(context);
+  // Background jobs; RUN_WORKERS=false keeps a process for HTTP only.
+  const worker = config.runWorkers ? startWorker(context, { ...platformJobHandlers }, { schedules: platformJobSchedules }) : null;
   return {
     app,
     context,
@@ -43,6 +47,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     },
     async stop() {
       await app.close();
+      // Graceful: running jobs finish before the database closes.
+      await worker?.stop();
       await database.close();
     },
   };

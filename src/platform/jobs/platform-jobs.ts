@@ -1,0 +1,19 @@
+/**
+ * The platform's own background work. Domain modules add their queues beside these in
+ * src/start.ts.
+ */
+import { deleteExpiredSessions } from '../auth/accounts.ts';
+import { purgeCompletedJobs, type JobHandler, type JobSchedule } from './jobs.ts';
+
+const DAY = 24 * 3600_000;
+
+export const platformJobHandlers: Record<string, JobHandler> = {
+  /** Housekeeping: expired sessions, and completed jobs older than 30 days. */
+  'platform.cleanup': async (_run, context) => {
+    const now = context.clock.now();
+    await deleteExpiredSessions(context.db, now);
+    await purgeCompletedJobs(context.db, new Date(now.getTime() - 30 * DAY));
+  },
+};
+
+export const platformJobSchedules: JobSchedule[] = [{ queue: 'platform.cleanup', everyMs: 3600_000 }];
