@@ -86,7 +86,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(underPressure, {
-    maxEventLoopDelay: 1000,
+    maxEventLoopDelay: context.config.overloadEventLoopDelayMs,
     retryAfter: 30,
     exposeStatusRoute: false,
     pressureHandler: (_request, reply) => {

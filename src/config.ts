@@ -43,6 +43,8 @@ export interface Config {
   oidcDisplayName: string;
   /** Run background job workers in this process. */
   runWorkers: boolean;
+  /** Shed load (503 + Retry-After) when the event loop lags more than this, ms; 0 turns it off. */
+  overloadEventLoopDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -134,5 +136,6 @@ export function loadConfig(env: Env = process.env): Config {
     oidcClientSecret,
     oidcDisplayName: env.OIDC_DISPLAY_NAME || 'Госуслуги',
     runWorkers: boolean(env, 'RUN_WORKERS', true),
+    overloadEventLoopDelayMs: integer(env, 'OVERLOAD_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
   };
 }

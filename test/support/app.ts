@@ -22,7 +22,7 @@ export interface TestApp {
 
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = { ...loadConfig({ LOG_LEVEL: 'silent', DEMO_MODE: 'false' }), ...overrides };
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent', DEMO_MODE: 'false', OVERLOAD_EVENT_LOOP_DELAY_MS: '0' }), ...overrides };
   const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
   const context: AppContext = { config, database: database.handle, db: database.handle.db, clock, logger: createLogger('silent') };
   const app = await buildApp(context);
