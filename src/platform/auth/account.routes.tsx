@@ -182,8 +182,12 @@ export function registerAccountRoutes(app: FastifyInstance, context: AppContext)
     );
   }
 
-  function codeError(check: CodeCheck): { message: Message; status: number } {
-    if (!check.ok && check.reason === 'locked' && check.lockedUntil) return { message: codeMessages.locked(check.lockedUntil, clock.now()), status: 429 };
+  function codeError(reply: FastifyReply, check: CodeCheck): { message: Message; status: number } {
+    if (!check.ok && check.reason === 'locked' && check.lockedUntil) {
+      const now = clock.now();
+      reply.header('retry-after', String(Math.max(1, Math.ceil((check.lockedUntil.getTime() - now.getTime()) / 1000))));
+      return { message: codeMessages.locked(check.lockedUntil, now), status: 429 };
+    }
     return { message: codeMessages.wrong, status: 422 };
   }
 
@@ -227,7 +231,7 @@ export function registerAccountRoutes(app: FastifyInstance, context: AppContext)
     const check = await confirmTotpEnrolment(db, request.auditOrigin, actor.accountId, code, codeLimits());
     if (check.ok) return reply.code(303).redirect('/account?done=totp-on');
     if (check.reason === 'not-pending') return reply.code(303).redirect('/account');
-    const { message, status } = codeError(check);
+    const { message, status } = codeError(reply, check);
     return showEnrolment(request, reply, actor, message, status);
   });
 
@@ -238,7 +242,7 @@ export function registerAccountRoutes(app: FastifyInstance, context: AppContext)
     const check = await disableTotp(db, request.auditOrigin, actor.accountId, code, codeLimits());
     if (check.ok) return reply.code(303).redirect('/account?done=totp-off');
     if (check.reason === 'not-enabled') return reply.code(303).redirect('/account');
-    const { message, status } = codeError(check);
+    const { message, status } = codeError(reply, check);
     return showAccount(request, reply, actor, { disableError: message }, status);
   });
 

@@ -271,3 +271,19 @@ test('the account page is served in English when the language is switched', asyn
   assert.match(page.body, /Municipal operator — Sochi city/);
   assert.match(page.body, /1 active session\b/);
 });
+
+test('guessing codes to switch TOTP off locks like guessing them at login', async () => {
+  const who = await createAccount(t.context, [{ role: 'regionalAdmin' }]);
+  const agent = await logIn(who);
+  const secret = await enrolTotp(agent);
+  for (let attempt = 1; attempt < t.context.config.loginMaxFailures; attempt++) {
+    assert.equal((await agent.post('/account/totp/disable', { code: wrongCode(secret) })).statusCode, 422);
+  }
+  const locked = await agent.post('/account/totp/disable', { code: wrongCode(secret) });
+  assert.equal(locked.statusCode, 429);
+  assert.ok(Number(locked.headers['retry-after']) > 0);
+  assert.match(locked.body, /Слишком много неверных кодов/);
+  assert.equal((await agent.post('/account/totp/disable', { code: codeNow(secret) })).statusCode, 429, 'the right code waits too');
+  const [row] = await queryRows<{ totp_enabled: boolean }>(t.context.db, sql`SELECT totp_enabled FROM account WHERE id = ${who.id}`);
+  assert.equal(row!.totp_enabled, true);
+});
