@@ -1,0 +1,313 @@
+import { after, before, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
+import { Agent, createAccount, createTestApp, type TestAccount, type TestApp } from '../../test/support/app.ts';
+import { listAuditEvents } from '../platform/audit/audit.ts';
+import { formatSnils } from './identifiers.ts';
+import { createOrganization } from './organization.factory.ts';
+import { createPerson, linkGuardianDirectly, uniqueBirthCertificate, uniqueSnils } from './person.factory.ts';
+import { guardianLink, person, staffMember } from './person.schema.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+});
+after(async () => {
+  await t.close();
+});
+
+/**
+ * An agent that repeats a request refused with 503 by the overload guard (@fastify/under-pressure):
+ * on a loaded shared machine the synchronous PGlite work of a test can trip it for a second. The
+ * guard answers before any handler runs, so repeating is safe and hides no behaviour under test.
+ */
+class SteadyAgent extends Agent {
+  private async steady(send: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await send();
+      if (response.statusCode !== 503 || attempt >= 20) return response;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  override get(url: string, headers: Record<string, string> = {}) {
+    return this.steady(() => super.get(url, headers));
+  }
+  override post(url: string, form: Record<string, string | string[]>) {
+    return this.steady(() => super.post(url, form));
+  }
+  override api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, json?: unknown) {
+    return this.steady(() => super.api(method, url, json));
+  }
+}
+
+async function logIn(account: TestAccount): Promise<Agent> {
+  const agent = new SteadyAgent(t.app);
+  const response = await agent.login(account.login, account.password);
+  assert.equal(response.statusCode, 303, `login of ${account.login}`);
+  return agent;
+}
+
+async function operator(municipalityId = 1) {
+  return logIn(await createAccount(t.context, [{ role: 'municipalOperator', municipalityId }]));
+}
+
+function childForm(overrides: Record<string, string> = {}): Record<string, string> {
+  const certificate = uniqueBirthCertificate();
+  return {
+    lastName: 'Кравченко',
+    firstName: 'Мирон',
+    middleName: '',
+    birthDate: '2019-09-01',
+    sex: 'male',
+    snils: formatSnils(uniqueSnils()),
+    birthCertificateSeries: certificate.series.toLowerCase(),
+    birthCertificateNumber: certificate.number,
+    passportSeries: '',
+    passportNumber: '',
+    phone: '',
+    email: '',
+    municipalityId: '1',
+    organizationId: '',
+    ...overrides,
+  };
+}
+
+test('an operator creates a child through the form; documents typed with separators and lower case are stored normalised', async () => {
+  const agent = await operator();
+  const form = await agent.get('/people/new');
+  assert.equal(form.statusCode, 200);
+  assert.match(form.body, /Новая запись о человеке/);
+  const snils = uniqueSnils();
+  const response = await agent.post('/people', childForm({ snils: formatSnils(snils), birthCertificateSeries: 'iv аг', birthCertificateNumber: '765 432' }));
+  assert.equal(response.statusCode, 303);
+  const location = String(response.headers.location);
+  assert.match(location, /^\/people\/[0-9a-f-]{36}\?saved=created$/);
+  const id = location.slice('/people/'.length, location.indexOf('?'));
+  const [row] = await t.context.db.select().from(person).where(eq(person.id, id));
+  assert.equal(row!.snils, snils);
+  assert.equal(row!.birthCertificateSeries, 'IV-АГ');
+  assert.equal(row!.birthCertificateNumber, '765432');
+  const card = await agent.get(location);
+  assert.equal(card.statusCode, 200);
+  assert.match(card.body, /Запись создана/);
+  assert.match(card.body, /IV-АГ № 765432/);
+  assert.equal(card.headers['cache-control'], 'no-store');
+});
+
+test('a form with errors answers 422 in Russian with an error summary and keeps what was typed', async () => {
+  const agent = await operator();
+  const response = await agent.post('/people', childForm({ lastName: 'Кравченко', snils: '123-456-789 00', birthCertificateSeries: 'XYZ' }));
+  assert.equal(response.statusCode, 422);
+  assert.match(response.body, /Исправьте ошибки/);
+  assert.match(response.body, /не сходится контрольное число/);
+  assert.match(response.body, /римские цифры/);
+  assert.match(response.body, /value="Кравченко"/);
+  assert.match(response.body, /value="123-456-789 00"/);
+  assert.match(response.body, /value="XYZ"/);
+});
+
+test('a second child with the same birth certificate gets a clear 409 on the form, with the input kept', async () => {
+  const existing = await createPerson(t.context.db);
+  const agent = await operator();
+  const response = await agent.post(
+    '/people',
+    childForm({ birthCertificateSeries: existing.birthCertificateSeries!, birthCertificateNumber: existing.birthCertificateNumber!, firstName: 'Дубль' }),
+  );
+  assert.equal(response.statusCode, 409);
+  assert.match(response.body, /Запись с таким свидетельством о рождении уже существует/);
+  assert.match(response.body, /value="Дубль"/);
+});
+
+test('the API answers a duplicate SNILS with problem+json 409 in Russian', async () => {
+  const existing = await createPerson(t.context.db);
+  const agent = await operator();
+  const response = await agent.api('POST', '/api/v1/people', {
+    lastName: 'Кравченко',
+    firstName: 'Мирон',
+    birthDate: '2019-09-01',
+    sex: 'male',
+    snils: formatSnils(existing.snils!),
+    municipalityId: 1,
+  });
+  assert.equal(response.statusCode, 409);
+  assert.match(String(response.headers['content-type']), /application\/problem\+json/);
+  assert.equal(response.json().title, 'Запись с таким СНИЛС уже существует');
+  assert.equal(response.json().code, 'person-duplicate-snils');
+});
+
+test('the API creates, reads and patches a person; responses with personal data are not cacheable', async () => {
+  const agent = await operator();
+  const created = await agent.api('POST', '/api/v1/people', {
+    lastName: 'Левченко',
+    firstName: 'Ульяна',
+    birthDate: '2017-03-08',
+    sex: 'female',
+    birthCertificateSeries: 'ii-ак',
+    birthCertificateNumber: '000777',
+    municipalityId: 1,
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  assert.equal(created.headers['cache-control'], 'no-store');
+  const body = created.json();
+  assert.equal(body.birthCertificateSeries, 'II-АК');
+  const read = await agent.api('GET', `/api/v1/people/${body.id}`);
+  assert.equal(read.statusCode, 200);
+  assert.equal(read.headers['cache-control'], 'no-store');
+  const patched = await agent.api('PATCH', `/api/v1/people/${body.id}`, { middleName: 'Сергеевна', phone: '8 918 111 22 33' });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.equal(patched.json().middleName, 'Сергеевна');
+  assert.equal(patched.json().phone, '+79181112233');
+  assert.equal(patched.json().birthCertificateNumber, '000777');
+  const cleared = await agent.api('PATCH', `/api/v1/people/${body.id}`, { middleName: null });
+  assert.equal(cleared.json().middleName, null);
+  const list = await agent.api('GET', '/api/v1/people?q=левченко');
+  assert.equal(list.headers['cache-control'], 'no-store');
+  assert.deepEqual(list.json().items.map((p: { id: string }) => p.id), [body.id]);
+});
+
+test('bad input to the API is a 4xx problem, never a 500', async () => {
+  const agent = await operator();
+  const cases: Array<[string, 'GET' | 'POST' | 'PATCH', string, unknown]> = [
+    ['malformed id', 'GET', '/api/v1/people/not-a-uuid', undefined],
+    ['unknown id', 'GET', '/api/v1/people/00000000-0000-4000-8000-000000000000', undefined],
+    ['bad cursor', 'GET', '/api/v1/people?cursor=abc', undefined],
+    ['limit too large', 'GET', '/api/v1/people?limit=100000', undefined],
+    ['missing fields', 'POST', '/api/v1/people', { lastName: 'А' }],
+    ['wrong types', 'POST', '/api/v1/people', { lastName: 1, firstName: [], birthDate: 'вчера', sex: 'x', municipalityId: 'один' }],
+    ['unknown property', 'POST', '/api/v1/people', { lastName: 'А', firstName: 'Б', birthDate: '2019-01-01', sex: 'male', municipalityId: 1, admin: true }],
+    ['impossible date', 'POST', '/api/v1/people', { lastName: 'Аа', firstName: 'Бб', birthDate: '2019-02-30', sex: 'male', municipalityId: 1 }],
+    ['unknown municipality', 'POST', '/api/v1/people', { lastName: 'Аа', firstName: 'Бб', birthDate: '2019-02-03', sex: 'male', municipalityId: 9999 }],
+    ['bad relation', 'POST', '/api/v1/people/00000000-0000-4000-8000-000000000000/guardians', { guardianId: '00000000-0000-4000-8000-000000000000', relation: 'uncle' }],
+  ];
+  for (const [label, method, url, json] of cases) {
+    const response = await agent.api(method, url, json);
+    assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${label}: ${response.statusCode} ${response.body}`);
+    assert.match(String(response.headers['content-type']), /application\/problem\+json/, label);
+  }
+  let malformed = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: { 'content-type': 'application/json' }, payload: '{"lastName":' });
+  for (let i = 0; i < 20 && malformed.statusCode === 503; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    malformed = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: { 'content-type': 'application/json' }, payload: '{"lastName":' });
+  }
+  assert.ok(malformed.statusCode >= 400 && malformed.statusCode < 500, `malformed JSON: ${malformed.statusCode}`);
+  const page = await agent.get('/people/not-a-uuid');
+  assert.equal(page.statusCode, 404);
+});
+
+test('an operator edits a person through the form and the change is audited with field names only', async () => {
+  const agent = await operator();
+  const child = await createPerson(t.context.db, { municipalityId: 1 });
+  const form = await agent.get(`/people/${child.id}/edit`);
+  assert.equal(form.statusCode, 200);
+  assert.match(form.body, new RegExp(`value="${child.lastName}"`));
+  const values = {
+    ...childForm(),
+    lastName: child.lastName,
+    firstName: 'Новоеимя',
+    birthCertificateSeries: child.birthCertificateSeries!,
+    birthCertificateNumber: child.birthCertificateNumber!,
+    snils: child.snils!,
+  };
+  const response = await agent.post(`/people/${child.id}/edit`, values);
+  assert.equal(response.statusCode, 303);
+  const [row] = await t.context.db.select().from(person).where(eq(person.id, child.id));
+  assert.equal(row!.firstName, 'Новоеимя');
+  const [event] = await listAuditEvents(t.context.db, { entityType: 'person', entityId: child.id, action: 'update', limit: 1 });
+  assert.ok((event!.details as { fields: string[] }).fields.includes('firstName'));
+  assert.doesNotMatch(JSON.stringify(event!.details), /Новоеимя/);
+});
+
+test('an operator cannot move a record into another municipality', async () => {
+  const agent = await operator(1);
+  const child = await createPerson(t.context.db, { municipalityId: 1 });
+  const moved = await agent.api('PATCH', `/api/v1/people/${child.id}`, { municipalityId: 2 });
+  assert.equal(moved.statusCode, 422);
+  const [row] = await t.context.db.select().from(person).where(eq(person.id, child.id));
+  assert.equal(row!.municipalityId, 1);
+});
+
+test('an operator links a guardian found by SNILS on the child card; the link is audited', async () => {
+  const agent = await operator();
+  const child = await createPerson(t.context.db, { municipalityId: 1 });
+  const mother = await createPerson(t.context.db, { municipalityId: 1, birthDate: '1990-05-05', sex: 'female' });
+  await agent.get(`/people/${child.id}`);
+  const missing = await agent.post(`/people/${child.id}/guardians`, { guardian: '', relation: '' });
+  assert.equal(missing.statusCode, 422);
+  assert.match(missing.body, /Введите СНИЛС/);
+  const response = await agent.post(`/people/${child.id}/guardians`, { guardian: formatSnils(mother.snils!), relation: 'mother' });
+  assert.equal(response.statusCode, 303);
+  const links = await t.context.db.select().from(guardianLink).where(eq(guardianLink.childId, child.id));
+  assert.deepEqual(links.map((l) => [l.guardianId, l.relation]), [[mother.id, 'mother']]);
+  assert.equal(response.headers.location, `/people/${child.id}?saved=guardian`);
+  const card = await agent.get(String(response.headers.location));
+  assert.match(card.body, /Законный представитель привязан/);
+  assert.match(card.body, new RegExp(mother.lastName));
+  const [event] = await listAuditEvents(t.context.db, { entityType: 'person', entityId: child.id, action: 'update', limit: 1 });
+  assert.equal((event!.details as { change: string }).change, 'guardian-linked');
+});
+
+test('a guardian outside the operator’s municipality is "not found" on the link form', async () => {
+  const agent = await operator(1);
+  const child = await createPerson(t.context.db, { municipalityId: 1 });
+  const elsewhere = await createPerson(t.context.db, { municipalityId: 5, birthDate: '1985-01-01' });
+  await agent.get(`/people/${child.id}`);
+  const response = await agent.post(`/people/${child.id}/guardians`, { guardian: elsewhere.snils!, relation: 'father' });
+  assert.equal(response.statusCode, 422);
+  assert.match(response.body, /не найдена среди доступных вам/);
+});
+
+test('a head records and ends a staff membership at their organisation, but not at another', async () => {
+  const school = await createOrganization(t.context.db, { municipalityId: 1 });
+  const other = await createOrganization(t.context.db, { municipalityId: 1 });
+  const head = await logIn(await createAccount(t.context, [{ role: 'organizationHead', organizationId: school.id }]));
+  const teacher = await createPerson(t.context.db, { municipalityId: 1, organizationId: school.id, birthDate: '1980-01-01' });
+  await head.get(`/people/${teacher.id}`);
+  const refused = await head.post(`/people/${teacher.id}/staff`, { organizationId: other.id, position: 'Учитель', hiredOn: '' });
+  assert.equal(refused.statusCode, 422);
+  const saved = await head.post(`/people/${teacher.id}/staff`, { organizationId: school.id, position: 'Учитель математики', hiredOn: '2020-09-01' });
+  assert.equal(saved.statusCode, 303);
+  const card = await head.get(`/people/${teacher.id}`);
+  assert.match(card.body, /Учитель математики/);
+  const removed = await head.post(`/people/${teacher.id}/staff/remove`, { organizationId: school.id });
+  assert.equal(removed.statusCode, 303);
+  const rows = await t.context.db.select().from(staffMember).where(eq(staffMember.personId, teacher.id));
+  assert.equal(rows.length, 0);
+});
+
+test('/people/mine shows a guardian their own record and linked children, and the child card opens for them', async () => {
+  const parent = await createPerson(t.context.db, { municipalityId: 3, birthDate: '1987-07-07', lastName: 'Родителева' });
+  const kid = await createPerson(t.context.db, { municipalityId: 3, lastName: 'Детёнкина', sex: 'female' });
+  const stranger = await createPerson(t.context.db, { municipalityId: 3, lastName: 'Чужая' });
+  await linkGuardianDirectly(t.context.db, parent.id, kid.id, 'mother');
+  const agent = await logIn(await createAccount(t.context, [{ role: 'guardian' }], { personId: parent.id }));
+  const mine = await agent.get('/people/mine');
+  assert.equal(mine.statusCode, 200);
+  assert.match(mine.body, /Родителева/);
+  assert.match(mine.body, /Детёнкина/);
+  assert.doesNotMatch(mine.body, /Чужая/);
+  assert.equal((await agent.get(`/people/${kid.id}`)).statusCode, 200);
+  assert.equal((await agent.get(`/people/${stranger.id}`)).statusCode, 404);
+  assert.doesNotMatch((await agent.get(`/people/${kid.id}`)).body, /Изменить/);
+});
+
+test('an account not linked to a person is told so on /people/mine', async () => {
+  const agent = await logIn(await createAccount(t.context, [{ role: 'guardian' }]));
+  const mine = await agent.get('/people/mine');
+  assert.equal(mine.statusCode, 200);
+  assert.match(mine.body, /не связана с записью/);
+});
+
+test('the list page searches by name and paginates with a cursor that carries no personal data', async () => {
+  const agent = await operator(44);
+  for (let i = 0; i < 52; i++) await createPerson(t.context.db, { municipalityId: 44, lastName: `Листова`, firstName: 'Ксения', sex: 'female' });
+  const first = await agent.get('/people?municipalityId=44');
+  assert.equal(first.statusCode, 200);
+  const next = /href="(\/people\?[^"]*after=[^"]+)"/.exec(first.body);
+  assert.ok(next, 'a next-page link');
+  const url = next[1]!.replace(/&amp;/g, '&');
+  assert.doesNotMatch(url, /Листова/);
+  const second = await agent.get(url);
+  assert.equal(second.statusCode, 200);
+  assert.equal((second.body.match(/<a href="\/people\/[0-9a-f-]{36}"/g) ?? []).length, 2);
+});
