@@ -48,10 +48,29 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     });
 }
 
+/**
+ * What of an unexpected error may be logged: its kind, the database's error code and
+ * constraint, and the stack frames — never its message, which for a failed query carries the
+ * query's parameters (names, document numbers).
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  const seen = error as { name?: string; code?: unknown; constraint?: unknown; stack?: string; cause?: unknown };
+  const cause = seen.cause as { name?: string; code?: unknown; constraint?: unknown; table?: unknown } | undefined;
+  const frames = (seen.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 12);
+  return {
+    type: seen.name ?? 'Error',
+    code: typeof seen.code === 'string' ? seen.code : cause && typeof cause.code === 'string' ? cause.code : undefined,
+    constraint: seen.constraint ?? cause?.constraint,
+    table: cause?.table,
+    causeType: cause?.name,
+    stack: frames.join('\n'),
+  };
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (appError.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
     else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
     if (isApi(request)) return sendProblem(request, reply, appError);
     if (appError.status === 401 && request.method === 'GET') {
