@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { roleNames } from '../platform/access/access.ts';
+import { hasRole, isStaff, roleNames } from '../platform/access/access.ts';
 import { CsrfField } from './components.tsx';
 import { usePage, useT } from './page-context.ts';
 
@@ -34,6 +34,20 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
                     {t({ ru: 'Организации', en: 'Organisations' })}
                   </a>
                 </li>
+                {isStaff(actor) && (
+                  <li>
+                    <a href="/people" aria-current={page.path.startsWith('/people') && page.path !== '/people/mine' ? 'page' : undefined}>
+                      {t({ ru: 'Люди', en: 'People' })}
+                    </a>
+                  </li>
+                )}
+                {hasRole(actor, 'guardian', 'pupil') && (
+                  <li>
+                    <a href="/people/mine" aria-current={page.path === '/people/mine' ? 'page' : undefined}>
+                      {hasRole(actor, 'guardian') ? t({ ru: 'Мои дети', en: 'My children' }) : t({ ru: 'Мои данные', en: 'My record' })}
+                    </a>
+                  </li>
+                )}
                 {actor.kind === 'account' && (
                   <li>
                     <a href="/account" aria-current={page.path.startsWith('/account') ? 'page' : undefined}>
