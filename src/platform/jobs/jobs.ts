@@ -14,6 +14,7 @@ import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { queryRows, type Executor } from '../db/connect.ts';
+import { loggableError } from '../http/error-handler.tsx';
 import { job } from './jobs.schema.ts';
 
 export type JobRow = typeof job.$inferSelect;
@@ -174,14 +175,16 @@ export function startWorker(context: AppContext, handlers: Record<string, JobHan
                            WHERE id = ${id} AND locked_by = ${workerId}`);
     } catch (error) {
       const now = clock.now();
+      // The full message goes to last_error (inside the database, for operators); logs get only
+      // its kind and stack, as a failed query's message carries personal data.
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
       if (run.attempt >= run.maxAttempts) {
-        logger.error({ job: id, queue: run.queue, attempt: run.attempt, err: message }, 'job failed for good');
+        logger.error({ job: id, queue: run.queue, attempt: run.attempt, err: loggableError(error) }, 'job failed for good');
         await db.execute(sql`UPDATE job SET failed_at = ${now}, locked_by = NULL, locked_until = NULL, last_error = ${message}
                              WHERE id = ${id} AND locked_by = ${workerId}`);
       } else {
         const retryAt = new Date(now.getTime() + backoffMs(run.attempt, baseBackoffMs, maxBackoffMs));
-        logger.warn({ job: id, queue: run.queue, attempt: run.attempt, retryAt: retryAt.toISOString(), err: message }, 'job failed, will retry');
+        logger.warn({ job: id, queue: run.queue, attempt: run.attempt, retryAt: retryAt.toISOString(), err: loggableError(error) }, 'job failed, will retry');
         await db.execute(sql`UPDATE job SET run_at = ${retryAt}, locked_by = NULL, locked_until = NULL, last_error = ${message}
                              WHERE id = ${id} AND locked_by = ${workerId}`);
       }
@@ -201,7 +204,7 @@ export function startWorker(context: AppContext, handlers: Record<string, JobHan
     const rows = await claim(now, free);
     for (const row of rows) {
       const task = execute(row)
-        .catch((error: unknown) => logger.error({ err: error, job: Number(row.id) }, 'job bookkeeping failed'))
+        .catch((error: unknown) => logger.error({ err: loggableError(error), job: Number(row.id) }, 'job bookkeeping failed'))
         .finally(() => {
           running.delete(task);
           // A slot freed up: look for more work now rather than at the next tick.
@@ -232,7 +235,7 @@ export function startWorker(context: AppContext, handlers: Record<string, JobHan
     try {
       claimed = await polling;
     } catch (error) {
-      logger.error({ err: error }, 'job poll failed');
+      logger.error({ err: loggableError(error) }, 'job poll failed');
     } finally {
       polling = null;
     }
