@@ -4,6 +4,7 @@ import { migrate } from '../platform/db/migrate.ts';
 import { verifyAuditChain } from '../platform/audit/audit.ts';
 import { installRegion } from '../registry/region.service.ts';
 import { seedCommand } from './seed.command.ts';
+import { allocateCommand } from './allocate.command.ts';
 
 export interface Command {
   summary: string;
@@ -49,4 +50,5 @@ export const commands: Record<string, Command> = {
     },
   },
   seed: seedCommand,
+  allocate: allocateCommand,
 };
