@@ -79,8 +79,7 @@ export function assertSameOrigin(e2e: E2E, requests: string[]): void {
 /** Logs in through the real form. */
 export async function logIn(page: Page, login: string, password: string): Promise<void> {
   await page.goto('/login');
-  await page.getByLabel('Логин').fill(login);
-  await page.getByLabel('Пароль').fill(password);
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await page.waitForLoadState('domcontentloaded');
+  await page.getByRole('textbox', { name: 'Логин', exact: true }).fill(login);
+  await page.locator('input[name="password"]').fill(password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('main').getByRole('button', { name: 'Войти' }).click()]);
 }
