@@ -90,9 +90,10 @@ function quote(id: string): string {
   return JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id);
 }
 
-function checkKeys(errors: ErrorList, path: string, object: Record<string, unknown>, allowed: string[]): void {
+/** Reports fields other than `allowed` of the object at `path` (or `path[index]`). */
+function checkKeys(errors: ErrorList, path: string, index: number, object: Record<string, unknown>, allowed: string[]): void {
   for (const key in object) {
-    if (!allowed.includes(key)) errors.add(`${path}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key)) errors.add(`${index >= 0 ? `${path}[${index}]` : path}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
   }
 }
 
@@ -104,7 +105,7 @@ function checkKeys(errors: ErrorList, path: string, object: Record<string, unkno
 export function compileInstance(raw: unknown): CompileResult {
   if (!isPlainObject(raw)) return { ok: false, errors: [`$: the instance must be a JSON object, got ${describe(raw)}`] };
   const errors = new ErrorList();
-  checkKeys(errors, '$', raw, TOP_LEVEL_KEYS);
+  checkKeys(errors, '$', -1, raw, TOP_LEVEL_KEYS);
   if (raw.mechanism !== undefined && !(MECHANISMS as readonly unknown[]).includes(raw.mechanism)) {
     errors.add('$.mechanism', `unknown mechanism ${describe(raw.mechanism)} (expected one of: ${MECHANISMS.join(', ')})`);
   }
@@ -119,25 +120,24 @@ export function compileInstance(raw: unknown): CompileResult {
   let slotCount = 0;
   for (let a = 0; a < applicantCount; a++) {
     const applicant = applicants[a];
-    const path = `$.applicants[${a}]`;
     applicantIds[a] = '';
     if (!isPlainObject(applicant)) {
-      errors.add(path, `must be an object {id, preferences}, got ${describe(applicant)}`);
+      errors.add(`$.applicants[${a}]`, `must be an object {id, preferences}, got ${describe(applicant)}`);
       continue;
     }
-    checkKeys(errors, path, applicant, APPLICANT_KEYS);
+    checkKeys(errors, '$.applicants', a, applicant, APPLICANT_KEYS);
     const id = applicant.id;
     if (!isId(id)) {
-      errors.add(`${path}.id`, id === undefined ? 'missing' : `must be a non-empty string, got ${describe(id)}`);
+      errors.add(`$.applicants[${a}].id`, id === undefined ? 'missing' : `must be a non-empty string, got ${describe(id)}`);
     } else {
       const previous = applicantIndex.get(id);
-      if (previous !== undefined) errors.add(`${path}.id`, `duplicate applicant id ${quote(id)} (also at $.applicants[${previous}])`);
+      if (previous !== undefined) errors.add(`$.applicants[${a}].id`, `duplicate applicant id ${quote(id)} (also at $.applicants[${previous}])`);
       else applicantIndex.set(id, a);
       applicantIds[a] = id;
     }
     const preferences = applicant.preferences;
-    if (preferences === undefined) errors.add(`${path}.preferences`, 'missing (an array of place ids, most preferred first)');
-    else if (!Array.isArray(preferences)) errors.add(`${path}.preferences`, `must be an array of place ids, got ${describe(preferences)}`);
+    if (preferences === undefined) errors.add(`$.applicants[${a}].preferences`, 'missing (an array of place ids, most preferred first)');
+    else if (!Array.isArray(preferences)) errors.add(`$.applicants[${a}].preferences`, `must be an array of place ids, got ${describe(preferences)}`);
     else slotCount += preferences.length;
   }
 
@@ -157,7 +157,7 @@ export function compileInstance(raw: unknown): CompileResult {
       errors.add(path, `must be an object {id, capacity, priority}, got ${describe(place)}`);
       continue;
     }
-    checkKeys(errors, path, place, PLACE_KEYS);
+    checkKeys(errors, path, -1, place, PLACE_KEYS);
     const id = place.id;
     if (!isId(id)) {
       errors.add(`${path}.id`, id === undefined ? 'missing' : `must be a non-empty string, got ${describe(id)}`);
@@ -344,7 +344,7 @@ function compileTieBreak(
       errors.add(`${path}.lottery`, `must be {"seed": "..."}, got ${describe(lottery)}`);
       return;
     }
-    checkKeys(errors, `${path}.lottery`, lottery, ['seed']);
+    checkKeys(errors, `${path}.lottery`, -1, lottery, ['seed']);
     if (typeof lottery.seed !== 'string' || lottery.seed.length === 0) {
       errors.add(`${path}.lottery.seed`, lottery.seed === undefined ? 'missing (the published seed, a string)' : `must be a non-empty string, got ${describe(lottery.seed)}`);
       return;
