@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { allocate, ENGINE_VERSION } from './allocate.ts';
 import { canonicalJson, canonicalSha256 } from './canonical-json.ts';
 import type { AllocationInstance } from './instance.ts';
-import { PROPERTY_RUNS, smallInstance } from './allocation.test-support.ts';
+import { PROPERTY_RUNS, smallInstance } from '../../../test/support/allocation.ts';
 
 /** The same JSON value with every object's keys in a random order. */
 function shuffleKeys(value: unknown, random: () => number): unknown {

@@ -13,7 +13,7 @@ import {
   priorityOrder,
   PROPERTY_RUNS,
   smallInstance,
-} from './allocation.test-support.ts';
+} from '../../../test/support/allocation.ts';
 
 const da = (instance: AllocationInstance) => allocate({ ...instance, mechanism: 'deferred-acceptance' }).assignment;
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { allocate } from './allocate.ts';
 import type { AllocationInstance } from './instance.ts';
-import { abdulkadirogluSonmezExample, feasibilityProblems, preferenceOrder, PROPERTY_RUNS, referenceImmediateAcceptance, smallInstance } from './allocation.test-support.ts';
+import { abdulkadirogluSonmezExample, feasibilityProblems, preferenceOrder, PROPERTY_RUNS, referenceImmediateAcceptance, smallInstance } from '../../../test/support/allocation.ts';
 
 const ia = (instance: AllocationInstance) => allocate({ ...instance, mechanism: 'immediate-acceptance' }).assignment;
 

@@ -6,7 +6,7 @@ import { allocate } from './allocate.ts';
 import type { AllocationInstance } from './instance.ts';
 import { sha256Many, wordsToHex } from './sha256.ts';
 import { lotteryKey, lotteryOrder } from './tie-break.ts';
-import { PROPERTY_RUNS } from './allocation.test-support.ts';
+import { PROPERTY_RUNS } from '../../../test/support/allocation.ts';
 
 describe('tie-break', () => {
   test('the lottery key is SHA-256 of seed, colon, applicant id (as `printf %s seed:id | sha256sum` prints it)', () => {

@@ -13,7 +13,7 @@ import {
   PROPERTY_RUNS,
   referenceTopTradingCycles,
   smallInstance,
-} from './allocation.test-support.ts';
+} from '../../../test/support/allocation.ts';
 
 const ttc = (instance: AllocationInstance) => allocate({ ...instance, mechanism: 'top-trading-cycles' }).assignment;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { allocate, InvalidInstanceError, validateInstance } from './allocate.ts';
-import { PROPERTY_RUNS, smallInstance } from './allocation.test-support.ts';
+import { PROPERTY_RUNS, smallInstance } from '../../../test/support/allocation.ts';
 
 const valid = () => ({
   mechanism: 'deferred-acceptance',

@@ -1,11 +1,12 @@
 /**
- * Shared by the allocation engine's tests (not used by the engine): a fast-check generator of small
- * instances and brute-force reference checks written from the definitions, independently of the
- * engine's integer arrays, so that a property is never the engine checking itself.
+ * Shared by the allocation engine's tests (kept out of the engine's pure folder): a fast-check
+ * generator of small instances and brute-force reference checks written from the definitions,
+ * independently of the engine's integer arrays, so that a property is never the engine checking
+ * itself.
  */
 import fc from 'fast-check';
-import type { AllocationInstance, Mechanism, PriorityEntry } from './instance.ts';
-import { lotteryKey } from './tie-break.ts';
+import type { AllocationInstance, Mechanism, PriorityEntry } from '../../src/enrollment/allocation/instance.ts';
+import { lotteryKey } from '../../src/enrollment/allocation/tie-break.ts';
 
 export type Assignment = Record<string, string | null>;
 
