@@ -11,6 +11,7 @@
  * position in that order (0 = highest priority); it is stored once per preference slot, so a
  * proposal compares priorities in O(1) without any per-place table of all applicants.
  */
+import { canonicalJson } from './canonical-json.ts';
 import { MECHANISMS, type AllocationInstance, type ValidationResult } from './instance.ts';
 import { lotteryPermutation } from './tie-break.ts';
 
@@ -106,6 +107,13 @@ export function compileInstance(raw: unknown): CompileResult {
   if (!isPlainObject(raw)) return { ok: false, errors: [`$: the instance must be a JSON object, got ${describe(raw)}`] };
   const errors = new ErrorList();
   checkKeys(errors, '$', -1, raw, TOP_LEVEL_KEYS);
+  if (raw.meta !== undefined) {
+    try {
+      canonicalJson(raw.meta); // the hash covers it: it must have a JSON form
+    } catch {
+      errors.add('$.meta', 'must be plain JSON (no NaN, Infinity, BigInt or functions)');
+    }
+  }
   if (raw.mechanism !== undefined && !(MECHANISMS as readonly unknown[]).includes(raw.mechanism)) {
     errors.add('$.mechanism', `unknown mechanism ${describe(raw.mechanism)} (expected one of: ${MECHANISMS.join(', ')})`);
   }

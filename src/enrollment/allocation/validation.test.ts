@@ -75,6 +75,12 @@ describe('instance validation', () => {
     assertError(raw, '$.applicants[0].preference', 'unknown field');
   });
 
+  test('meta may hold any JSON but nothing without a JSON form, since the hash covers it', () => {
+    assert.ok(validateInstance({ ...valid(), meta: { campaign: 'main 2025', districts: [1, 2], draft: false } }).ok);
+    assertError({ ...valid(), meta: { seats: Number.NaN } }, '$.meta', 'plain JSON');
+    assertError({ ...valid(), meta: { big: 1n } }, '$.meta', 'plain JSON');
+  });
+
   test('an unknown mechanism is named with the allowed ones', () => {
     assertError({ ...valid(), mechanism: 'boston' }, '$.mechanism', 'deferred-acceptance, top-trading-cycles, immediate-acceptance');
   });
