@@ -6,19 +6,10 @@ import { createAccount, createTestApp, loggedInAgent, type Agent, type TestApp }
 import { auditEvent } from '../platform/audit/audit.schema.ts';
 import { buildOrganization, createOrganization } from './organization.factory.ts';
 
-/**
- * Migrating an in-memory PGlite blocks the event loop, and the load shedder then answers 503
- * for a moment on a busy machine; wait until the app serves before testing it.
- */
-async function untilServing(app: TestApp['app']): Promise<void> {
-  for (let i = 0; i < 50 && (await app.inject({ url: '/healthz' })).statusCode === 503; i++) await new Promise((r) => setTimeout(r, 200));
-}
-
 let t: TestApp;
 let admin: Agent;
 before(async () => {
   t = await createTestApp();
-  await untilServing(t.app);
   admin = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'regionalAdmin' }]));
 });
 after(async () => {

@@ -4,9 +4,8 @@
  * staff reads are audited.
  */
 import { after, before, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import assert from 'node:assert/strict';
-import { Agent, createAccount, createTestApp, type TestAccount, type TestApp } from '../../test/support/app.ts';
+import { Agent, createAccount, createTestApp, loggedInAgent, type TestApp } from '../../test/support/app.ts';
 import { listAuditEvents } from '../platform/audit/audit.ts';
 import type { Role } from '../platform/access/access.ts';
 import { createOrganization } from './organization.factory.ts';
@@ -20,37 +19,6 @@ before(async () => {
 after(async () => {
   await t.close();
 });
-
-/**
- * An agent that repeats a request refused with 503 by the overload guard (@fastify/under-pressure):
- * on a loaded shared machine the synchronous PGlite work of a test can trip it for a second. The
- * guard answers before any handler runs, so repeating is safe and hides no behaviour under test.
- */
-class SteadyAgent extends Agent {
-  private async steady(send: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
-    for (let attempt = 1; ; attempt++) {
-      const response = await send();
-      if (response.statusCode !== 503 || attempt >= 20) return response;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  override get(url: string, headers: Record<string, string> = {}) {
-    return this.steady(() => super.get(url, headers));
-  }
-  override post(url: string, form: Record<string, string | string[]>) {
-    return this.steady(() => super.post(url, form));
-  }
-  override api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, json?: unknown) {
-    return this.steady(() => super.api(method, url, json));
-  }
-}
-
-async function logIn(account: TestAccount): Promise<Agent> {
-  const agent = new SteadyAgent(t.app);
-  const response = await agent.login(account.login, account.password);
-  assert.equal(response.statusCode, 303, `login of ${account.login}`);
-  return agent;
-}
 
 type PersonKey = 'guardian' | 'childA' | 'otherChildA' | 'childB' | 'childC' | 'teacherA' | 'remoteStaffA';
 type RoleKey = 'anonymous' | 'guardian' | 'pupil' | 'teacherA' | 'headA' | 'operatorM1' | 'operatorM2' | 'regionalAdmin';
@@ -89,12 +57,12 @@ async function buildWorld(): Promise<World> {
     regionalAdmin: { role: 'regionalAdmin' },
   };
   const personIds: Partial<Record<RoleKey, string>> = { guardian: people.guardian.id, pupil: people.childA.id, teacherA: people.teacherA.id };
-  const agents = { anonymous: new SteadyAgent(t.app) as Agent } as Record<RoleKey, Agent>;
+  const agents = { anonymous: new Agent(t.app) } as Record<RoleKey, Agent>;
   const accountIds: Partial<Record<RoleKey, string>> = {};
   for (const [key, grant] of Object.entries(grants) as Array<[Exclude<RoleKey, 'anonymous'>, (typeof grants)['guardian']]>) {
     const account = await createAccount(t.context, [grant], personIds[key] ? { personId: personIds[key] } : {});
     accountIds[key] = account.id;
-    agents[key] = await logIn(account);
+    agents[key] = await loggedInAgent(t.app, account);
   }
   await agents.anonymous.get('/');
   return { people, agents, accountIds };

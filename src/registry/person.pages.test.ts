@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { Agent, createAccount, createTestApp, type TestAccount, type TestApp } from '../../test/support/app.ts';
+import { Agent, createAccount, createTestApp, loggedInAgent, type TestApp } from '../../test/support/app.ts';
 import { listAuditEvents } from '../platform/audit/audit.ts';
 import { formatSnils } from './identifiers.ts';
 import { createOrganization } from './organization.factory.ts';
@@ -17,39 +16,8 @@ after(async () => {
   await t.close();
 });
 
-/**
- * An agent that repeats a request refused with 503 by the overload guard (@fastify/under-pressure):
- * on a loaded shared machine the synchronous PGlite work of a test can trip it for a second. The
- * guard answers before any handler runs, so repeating is safe and hides no behaviour under test.
- */
-class SteadyAgent extends Agent {
-  private async steady(send: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
-    for (let attempt = 1; ; attempt++) {
-      const response = await send();
-      if (response.statusCode !== 503 || attempt >= 20) return response;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  override get(url: string, headers: Record<string, string> = {}) {
-    return this.steady(() => super.get(url, headers));
-  }
-  override post(url: string, form: Record<string, string | string[]>) {
-    return this.steady(() => super.post(url, form));
-  }
-  override api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, json?: unknown) {
-    return this.steady(() => super.api(method, url, json));
-  }
-}
-
-async function logIn(account: TestAccount): Promise<Agent> {
-  const agent = new SteadyAgent(t.app);
-  const response = await agent.login(account.login, account.password);
-  assert.equal(response.statusCode, 303, `login of ${account.login}`);
-  return agent;
-}
-
 async function operator(municipalityId = 1) {
-  return logIn(await createAccount(t.context, [{ role: 'municipalOperator', municipalityId }]));
+  return loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId }]));
 }
 
 function childForm(overrides: Record<string, string> = {}): Record<string, string> {
@@ -185,11 +153,7 @@ test('bad input to the API is a 4xx problem, never a 500', async () => {
     assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${label}: ${response.statusCode} ${response.body}`);
     assert.match(String(response.headers['content-type']), /application\/problem\+json/, label);
   }
-  let malformed = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: { 'content-type': 'application/json' }, payload: '{"lastName":' });
-  for (let i = 0; i < 20 && malformed.statusCode === 503; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    malformed = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: { 'content-type': 'application/json' }, payload: '{"lastName":' });
-  }
+  const malformed = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: { 'content-type': 'application/json' }, payload: '{"lastName":' });
   assert.ok(malformed.statusCode >= 400 && malformed.statusCode < 500, `malformed JSON: ${malformed.statusCode}`);
   const page = await agent.get('/people/not-a-uuid');
   assert.equal(page.statusCode, 404);
@@ -260,7 +224,7 @@ test('a guardian outside the operator’s municipality is "not found" on the lin
 test('a head records and ends a staff membership at their organisation, but not at another', async () => {
   const school = await createOrganization(t.context.db, { municipalityId: 1 });
   const other = await createOrganization(t.context.db, { municipalityId: 1 });
-  const head = await logIn(await createAccount(t.context, [{ role: 'organizationHead', organizationId: school.id }]));
+  const head = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'organizationHead', organizationId: school.id }]));
   const teacher = await createPerson(t.context.db, { municipalityId: 1, organizationId: school.id, birthDate: '1980-01-01' });
   await head.get(`/people/${teacher.id}`);
   const refused = await head.post(`/people/${teacher.id}/staff`, { organizationId: other.id, position: 'Учитель', hiredOn: '' });
@@ -280,7 +244,7 @@ test('/people/mine shows a guardian their own record and linked children, and th
   const kid = await createPerson(t.context.db, { municipalityId: 3, lastName: 'Детёнкина', sex: 'female' });
   const stranger = await createPerson(t.context.db, { municipalityId: 3, lastName: 'Чужая' });
   await linkGuardianDirectly(t.context.db, parent.id, kid.id, 'mother');
-  const agent = await logIn(await createAccount(t.context, [{ role: 'guardian' }], { personId: parent.id }));
+  const agent = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'guardian' }], { personId: parent.id }));
   const mine = await agent.get('/people/mine');
   assert.equal(mine.statusCode, 200);
   assert.match(mine.body, /Родителева/);
@@ -292,7 +256,7 @@ test('/people/mine shows a guardian their own record and linked children, and th
 });
 
 test('an account not linked to a person is told so on /people/mine', async () => {
-  const agent = await logIn(await createAccount(t.context, [{ role: 'guardian' }]));
+  const agent = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'guardian' }]));
   const mine = await agent.get('/people/mine');
   assert.equal(mine.statusCode, 200);
   assert.match(mine.body, /не связана с записью/);

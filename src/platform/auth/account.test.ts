@@ -1,49 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
-import { Agent, createAccount, createTestApp, loggedInAgent, type TestAccount, type TestApp } from '../../../test/support/app.ts';
+import { Agent, createAccount, createTestApp, loggedInAgent, type TestApp } from '../../../test/support/app.ts';
 import { queryRows } from '../db/connect.ts';
 import { totpFor } from './totp.ts';
 
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
-  await untilNotOverloaded();
 });
 after(async () => {
   await t.close();
 });
-
-/**
- * On a loaded machine the synchronous PGlite work of setup can trip the overload guard
- * (@fastify/under-pressure answers 503 for about a second); wait that out instead of failing.
- */
-async function untilNotOverloaded(): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    if ((await t.app.inject({ url: '/healthz' })).statusCode !== 503) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function logIn(who: TestAccount): Promise<Agent> {
-  for (let attempt = 1; ; attempt++) {
-    await untilNotOverloaded();
-    try {
-      return await loggedInAgent(t.app, who);
-    } catch (error) {
-      if (attempt >= 5 || !/failed: 503/.test(String(error))) throw error;
-    }
-  }
-}
-
-/** agent.login, retried while the overload guard answers 503 (see untilNotOverloaded). */
-async function passwordLogin(agent: Agent, login: string) {
-  for (let attempt = 1; ; attempt++) {
-    await untilNotOverloaded();
-    const response = await agent.login(login);
-    if (response.statusCode !== 503 || attempt >= 5) return response;
-  }
-}
 
 async function createSchool(shortName: string): Promise<string> {
   const [row] = await queryRows<{ id: string }>(
@@ -106,8 +74,8 @@ test('the account page names the user, their roles with scopes in words, and the
     ],
     { displayName: 'Кузнецова Мария Петровна' },
   );
-  const agent = await logIn(who);
-  await logIn(who); // a second device
+  const agent = await loggedInAgent(t.app, who);
+  await loggedInAgent(t.app, who); // a second device
   const page = await agent.get('/account');
   assert.equal(page.statusCode, 200);
   assert.equal(page.headers['cache-control'], 'no-store');
@@ -120,14 +88,14 @@ test('the account page names the user, their roles with scopes in words, and the
 
 test('a regional administrator sees the region as the scope and a link to the audit log', async () => {
   const who = await createAccount(t.context, [{ role: 'regionalAdmin' }]);
-  const page = await (await logIn(who)).get('/account');
+  const page = await (await loggedInAgent(t.app, who)).get('/account');
   assert.match(page.body, /Администратор региона — Краснодарский край/);
   assert.match(page.body, /href="\/audit"/);
 });
 
 test('a guardian is not offered TOTP or API tokens, and cannot start either by posting', async () => {
   const who = await createAccount(t.context, [{ role: 'guardian' }]);
-  const agent = await logIn(who);
+  const agent = await loggedInAgent(t.app, who);
   const page = await agent.get('/account');
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Законный представитель — свои дети/);
@@ -140,7 +108,7 @@ test('a guardian is not offered TOTP or API tokens, and cannot start either by p
 
 test('TOTP is switched on only after a matching code, and a wrong code keeps it off', async () => {
   const who = await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 1 }]);
-  const agent = await logIn(who);
+  const agent = await loggedInAgent(t.app, who);
   assert.match((await agent.get('/account')).body, /Включить вход с кодом/);
   await agent.post('/account/totp/start', {});
   const page = await agent.get('/account/totp');
@@ -153,18 +121,18 @@ test('TOTP is switched on only after a matching code, and a wrong code keeps it 
   assert.equal(row!.totp_enabled, false);
   // Logging in still needs the password only while TOTP is not confirmed.
   const other = new Agent(t.app);
-  const login = await passwordLogin(other, who.login);
+  const login = await other.login(who.login);
   assert.equal(login.headers.location, '/account');
 });
 
 test('with TOTP on, login asks for the code; wrong codes are refused and lock; the right code lets in', async () => {
   const who = await createAccount(t.context, [{ role: 'teacher', organizationId: await createSchool('МБОУ СОШ № 12') }]);
-  const agent = await logIn(who);
+  const agent = await loggedInAgent(t.app, who);
   const secret = await enrolTotp(agent);
   assert.match((await agent.get('/account?done=totp-on')).body, /Вход с кодом подтверждения включён/);
   assert.equal((await agent.post('/logout', {})).statusCode, 303);
 
-  const login = await passwordLogin(agent, who.login);
+  const login = await agent.login(who.login);
   assert.equal(login.statusCode, 303);
   assert.match(String(login.headers.location), /^\/login\/second-factor/);
   // Between the password and the code the session is not a login yet.
@@ -194,7 +162,7 @@ test('with TOTP on, login asks for the code; wrong codes are refused and lock; t
 
 test('switching TOTP off needs a current code and is audited', async () => {
   const who = await createAccount(t.context, [{ role: 'regionalAdmin' }]);
-  const agent = await logIn(who);
+  const agent = await loggedInAgent(t.app, who);
   const secret = await enrolTotp(agent);
   const refused = await agent.post('/account/totp/disable', { code: wrongCode(secret) });
   assert.equal(refused.statusCode, 422);
@@ -211,13 +179,13 @@ test('switching TOTP off needs a current code and is audited', async () => {
   const audit = await auditDetails(who.id, 'account');
   assert.ok(audit.some((e) => e.action === 'update' && e.details.change === 'totp-disabled'));
   // And the next login is by password alone again.
-  const again = await passwordLogin(new Agent(t.app), who.login);
+  const again = await new Agent(t.app).login(who.login);
   assert.equal(again.headers.location, '/account');
 });
 
 test('a session idle longer than SESSION_IDLE_MINUTES is logged out, while activity keeps it alive', async () => {
   const who = await createAccount(t.context, [{ role: 'regionalAdmin' }]);
-  const agent = await logIn(who);
+  const agent = await loggedInAgent(t.app, who);
   const idle = t.context.config.sessionIdleMinutes;
   t.clock.advance((idle - 10) * 60_000);
   assert.equal((await agent.get('/account')).statusCode, 200);
@@ -264,7 +232,7 @@ test('logging in issues a new session id: a planted or earlier session cookie is
 
 test('the account page is served in English when the language is switched', async () => {
   const who = await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 2 }]);
-  const agent = await logIn(who);
+  const agent = await loggedInAgent(t.app, who);
   await agent.post('/settings/display', { lang: 'en', return: '/account' });
   const page = await agent.get('/account');
   assert.match(page.body, /<h1>My account<\/h1>/);
@@ -274,7 +242,7 @@ test('the account page is served in English when the language is switched', asyn
 
 test('guessing codes to switch TOTP off locks like guessing them at login', async () => {
   const who = await createAccount(t.context, [{ role: 'regionalAdmin' }]);
-  const agent = await logIn(who);
+  const agent = await loggedInAgent(t.app, who);
   const secret = await enrolTotp(agent);
   for (let attempt = 1; attempt < t.context.config.loginMaxFailures; attempt++) {
     assert.equal((await agent.post('/account/totp/disable', { code: wrongCode(secret) })).statusCode, 422);

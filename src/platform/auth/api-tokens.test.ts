@@ -1,40 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
-import { Agent, createAccount, createTestApp, loggedInAgent, type TestAccount, type TestApp } from '../../../test/support/app.ts';
+import { createAccount, createTestApp, loggedInAgent, type TestApp } from '../../../test/support/app.ts';
 import { queryRows } from '../db/connect.ts';
 import { tokenDigest } from './tokens.ts';
 
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
-  await untilNotOverloaded();
 });
 after(async () => {
   await t.close();
 });
-
-/**
- * On a loaded machine the synchronous PGlite work of setup can trip the overload guard
- * (@fastify/under-pressure answers 503 for about a second); wait that out instead of failing.
- */
-async function untilNotOverloaded(): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    if ((await t.app.inject({ url: '/healthz' })).statusCode !== 503) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function logIn(who: TestAccount): Promise<Agent> {
-  for (let attempt = 1; ; attempt++) {
-    await untilNotOverloaded();
-    try {
-      return await loggedInAgent(t.app, who);
-    } catch (error) {
-      if (attempt >= 5 || !/failed: 503/.test(String(error))) throw error;
-    }
-  }
-}
 
 async function createSchool(shortName: string): Promise<string> {
   const [row] = await queryRows<{ id: string }>(
@@ -62,7 +39,7 @@ async function operatorWithSchool() {
     { role: 'municipalOperator', municipalityId: 1 },
     { role: 'organizationHead', organizationId: schoolId },
   ]);
-  return { who, schoolId, agent: await logIn(who) };
+  return { who, schoolId, agent: await loggedInAgent(t.app, who) };
 }
 
 test('an issued token authenticates /api/v1/me and carries only the chosen grant', async () => {
@@ -107,7 +84,7 @@ test('a token cannot be issued for a grant the user does not hold', async () => 
 
 test('a guardian cannot issue tokens, and a token cannot issue or list tokens', async () => {
   const guardian = await createAccount(t.context, [{ role: 'guardian' }]);
-  const parent = await logIn(guardian);
+  const parent = await loggedInAgent(t.app, guardian);
   assert.equal((await parent.api('POST', '/api/v1/account/tokens', { name: 'x', role: 'guardian' })).statusCode, 403);
 
   const { agent } = await operatorWithSchool();
