@@ -103,7 +103,7 @@ test('logs carry a request id and never the query string, the password or the co
   });
   const database = await createTestDatabase();
   const context: AppContext = {
-    config: loadConfig({ LOG_LEVEL: 'info', DEMO_MODE: 'false' }),
+    config: loadConfig({ LOG_LEVEL: 'info', DEMO_MODE: 'false', OVERLOAD_EVENT_LOOP_DELAY_MS: '0' }),
     database: database.handle,
     db: database.handle.db,
     clock: new ManualClock(new Date('2026-03-02T09:00:00Z')),
