@@ -265,40 +265,42 @@ export function compileInstance(raw: unknown): CompileResult {
   const usableCapacity = new Int32Array(placeCount);
   for (let p = 0; p < placeCount; p++) usableCapacity[p] = Math.min(capacity[p]!, listers[p]!);
 
-  // Incoming slots per place (CSR), to fill prefRank place by place.
-  const incomingStart = new Int32Array(placeCount + 1);
-  for (let p = 0; p < placeCount; p++) incomingStart[p + 1] = incomingStart[p]! + listers[p]!;
-  const incomingFill = incomingStart.slice(0, placeCount);
-  const incomingSlot = new Int32Array(slotCount);
-  for (let s = 0; s < slotCount; s++) incomingSlot[incomingFill[prefPlace[s]!]!++] = s;
-
+  // Listed applicants of each place in priority order.
   const listedStart = new Int32Array(placeCount + 1);
   const listedApplicant = new Int32Array(listedCount);
-  const prefRank = new Int32Array(slotCount);
-  const rankAtPlace = new Int32Array(applicantCount).fill(-1);
   let listed = 0;
   for (let p = 0; p < placeCount; p++) {
     listedStart[p] = listed;
     const keys = listedKeys[p];
-    const size = keys ? keys.length : 0;
-    if (keys) {
-      keys.sort();
-      for (let i = 0; i < size; i++) {
-        const a = tieOrder[keys[i]! % n]!;
-        listedApplicant[listed + i] = a;
-        rankAtPlace[a] = i;
-      }
-    }
-    for (let i = incomingStart[p]!; i < incomingStart[p + 1]!; i++) {
-      const s = incomingSlot[i]!;
-      const a = slotApplicant[s]!;
-      const rank = rankAtPlace[a]!;
-      prefRank[s] = rank >= 0 ? rank : size + tiePosition[a]!;
-    }
-    for (let i = 0; i < size; i++) rankAtPlace[listedApplicant[listed + i]!] = -1;
-    listed += size;
+    if (!keys) continue;
+    keys.sort();
+    for (let i = 0; i < keys.length; i++) listedApplicant[listed + i] = tieOrder[keys[i]! % n]!;
+    listed += keys.length;
   }
   listedStart[placeCount] = listed;
+
+  // Ranks per preference slot: unlisted applicants rank after the listed ones, by tie-break (one
+  // sequential pass); then the listed ones get their place in the priority order, found by scanning
+  // their own few preferences.
+  const prefRank = new Int32Array(slotCount);
+  for (let a = 0; a < applicantCount; a++) {
+    const position = tiePosition[a]!;
+    for (let s = prefStart[a]!; s < prefStart[a + 1]!; s++) {
+      const p = prefPlace[s]!;
+      prefRank[s] = listedStart[p + 1]! - listedStart[p]! + position;
+    }
+  }
+  for (let p = 0; p < placeCount; p++) {
+    for (let i = listedStart[p]!; i < listedStart[p + 1]!; i++) {
+      const a = listedApplicant[i]!;
+      for (let s = prefStart[a]!; s < prefStart[a + 1]!; s++) {
+        if (prefPlace[s] === p) {
+          prefRank[s] = i - listedStart[p]!;
+          break;
+        }
+      }
+    }
+  }
 
   return {
     ok: true,
