@@ -41,6 +41,12 @@ describe('tie-break', () => {
     );
   });
 
+  test('equal digests are ordered by applicant id (exercised with a repeated id, the only way to get equal digests)', () => {
+    const order = lotteryOrder('s', ['B', 'A', 'B', 'C']);
+    assert.equal(order.length, 4);
+    assert.equal(order.indexOf('B') + 1, order.lastIndexOf('B'), 'the two equal keys are adjacent');
+  });
+
   test('the same seed draws the same order; another seed draws another', () => {
     const ids = Array.from({ length: 50 }, (_, i) => `A${i + 1}`);
     assert.deepEqual(lotteryOrder('campaign-2025', ids), lotteryOrder('campaign-2025', ids));
