@@ -11,9 +11,6 @@ let report: SeedReport;
 before(async () => {
   t = await createTestApp();
   report = await seedDemoRegion(t.context.db, { scale: 0.002, seed: 1 });
-  // Seeding in this process blocked the event loop; let @fastify/under-pressure take a fresh
-  // sample (every second) before the first request, or it answers 503.
-  await new Promise((resolve) => setTimeout(resolve, 2_500));
 });
 after(async () => {
   await t.close();
