@@ -15,11 +15,13 @@ after(async () => {
 });
 
 test('a lagging event loop makes the app answer 503 with Retry-After, then recover', async () => {
-  const busyUntil = Date.now() + 400;
+  // Block the event loop for longer than the guard's sampling interval (1 s), as a flood of
+  // work would; the guard's sampler runs right after and records the lag.
+  const busyUntil = Date.now() + 1500;
   while (Date.now() < busyUntil) {
-    // block the event loop, as a flood of work would
+    // busy
   }
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  await new Promise((resolve) => setTimeout(resolve, 20));
   const shed = await t.app.inject({ url: '/' });
   assert.equal(shed.statusCode, 503);
   assert.ok(Number(shed.headers['retry-after']) > 0);
