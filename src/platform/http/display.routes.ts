@@ -6,9 +6,14 @@ import { cookieOptions, LOCALE_COOKIE, THEME_COOKIE } from './request-context.ts
 
 const YEAR = 365 * 24 * 3600;
 
-/** Only local paths: never redirect to another site. */
+/**
+ * Only local paths: never redirect to another site. Browsers drop tabs and newlines from a
+ * Location and read a backslash as `/`, so `/<tab>/evil.example` would become `//evil.example`; and a
+ * header cannot carry non-ASCII or control characters at all (Node throws: a 500). A path a
+ * browser sent us is percent-encoded ASCII, so anything else is refused.
+ */
 export function safeReturnPath(value: unknown, fallback = '/'): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) ? value : fallback;
 }
 
 export function registerDisplayRoutes(app: FastifyInstance, context: AppContext): void {
