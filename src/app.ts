@@ -22,6 +22,7 @@ import { oidcLoginButton, registerOidcRoutes } from './platform/auth/oidc.routes
 import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
 import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
+import { registerPreschool } from './enrollment/preschool/preschool.module.ts';
 import { registerDesignSystemPage } from './web/design-system.pages.tsx';
 import { demoAccounts } from './demo/demo-accounts.ts';
 import { roleNames } from './platform/access/access.ts';
@@ -126,6 +127,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
 
   // Domain modules.
   registerRegistry(app, context);
+  registerPreschool(app, context);
 
   return app;
 }

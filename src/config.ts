@@ -43,6 +43,10 @@ export interface Config {
   oidcDisplayName: string;
   /** Run background job workers in this process. */
   runWorkers: boolean;
+  /** SMTP server for e-mail notices, e.g. smtp://user:pass@mail.example:587; absent → kept in the outbox only. */
+  smtpUrl: string | undefined;
+  /** Sender address of e-mail notices. */
+  mailFrom: string;
   /** Shed load (503 + Retry-After) when the event loop lags more than this, ms; 0 turns it off. */
   overloadEventLoopDelayMs: number;
 }
@@ -136,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     oidcClientSecret,
     oidcDisplayName: env.OIDC_DISPLAY_NAME || 'Госуслуги',
     runWorkers: boolean(env, 'RUN_WORKERS', true),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: env.MAIL_FROM || 'Простор <noreply@prostor.example>',
     overloadEventLoopDelayMs: integer(env, 'OVERLOAD_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
   };
 }

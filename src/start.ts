@@ -14,6 +14,7 @@ import { connectDatabase } from './platform/db/connect.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { startWorker } from './platform/jobs/jobs.ts';
 import { platformJobHandlers, platformJobSchedules } from './platform/jobs/platform-jobs.ts';
+import { preschoolJobHandlers, preschoolJobSchedules } from './enrollment/preschool/preschool.module.ts';
 import { installRegion } from './registry/region.service.ts';
 
 export interface RunningPlatform {
@@ -32,7 +33,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   if (config.demoMode) await ensureDemoRegion(context);
   const app = await buildApp(context);
   // Background jobs; RUN_WORKERS=false keeps a process for HTTP only.
-  const worker = config.runWorkers ? startWorker(context, { ...platformJobHandlers }, { schedules: platformJobSchedules }) : null;
+  const worker = config.runWorkers ? startWorker(context, { ...platformJobHandlers, ...preschoolJobHandlers }, { schedules: [...platformJobSchedules, ...preschoolJobSchedules] }) : null;
   return {
     app,
     context,

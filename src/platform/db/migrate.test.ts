@@ -69,6 +69,8 @@ test('every Drizzle table mirrors a table of the migrations, column for column',
       import('../../registry/region.schema.ts'),
       import('../../registry/organization.schema.ts'),
       import('../../registry/person.schema.ts'),
+      import('../../enrollment/preschool/preschool.schema.ts'),
+      import('../notify/notify.schema.ts'),
     ]);
     const tables = [authTables, auditTables, jobTables, ...registryTables]
       .flatMap((module) => Object.values(module))

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../platform/context.ts';
+
+// Being written.
+export function registerApplicationRoutes(_app: FastifyInstance, _context: AppContext): void {}
