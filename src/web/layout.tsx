@@ -34,6 +34,11 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
                     {t({ ru: 'Организации', en: 'Organisations' })}
                   </a>
                 </li>
+                <li>
+                  <a href="/preschool" aria-current={page.path.startsWith('/preschool') ? 'page' : undefined}>
+                    {t({ ru: 'Детский сад', en: 'Kindergarten' })}
+                  </a>
+                </li>
                 {isStaff(actor) && (
                   <li>
                     <a href="/people" aria-current={page.path.startsWith('/people') && page.path !== '/people/mine' ? 'page' : undefined}>
