@@ -54,6 +54,10 @@ export interface AuditFilters {
 export type RawAuditFilters = Partial<Record<'action' | 'entityType' | 'entityId' | 'actor' | 'municipalityId' | 'from' | 'to' | 'before' | 'after' | 'limit', string>>;
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+const earliestDate = '1900-01-01';
+const latestDate = '9998-12-31';
+/** The largest value of a PostgreSQL integer column. */
+const maxInteger = 2_147_483_647;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isRealDate(value: string): boolean {
@@ -83,12 +87,15 @@ export function parseAuditFilters(raw: RawAuditFilters, defaultLimit = 50): { fi
   const actor = text(raw.actor);
   if (actor) filters.actor = actor;
   const municipalityId = positiveInteger(raw.municipalityId);
-  if (municipalityId === null) errors.municipalityId = { ru: 'Выберите муниципалитет из списка', en: 'Choose a municipality from the list' };
+  // audit_event.municipality_id is an integer column: a larger number would fail the query (a 500).
+  if (municipalityId === null || (municipalityId !== undefined && municipalityId > maxInteger)) errors.municipalityId = { ru: 'Выберите муниципалитет из списка', en: 'Choose a municipality from the list' };
   else if (municipalityId !== undefined) filters.municipalityId = municipalityId;
   for (const key of ['from', 'to'] as const) {
     const value = text(raw[key]);
     if (!value) continue;
     if (!isRealDate(value)) errors[key] = { ru: 'Укажите дату в формате ГГГГ-ММ-ДД', en: 'Enter a date as YYYY-MM-DD' };
+    // The day after 9999-12-31 has no four-digit year, and Date.UTC reads years below 100 as 19xx.
+    else if (value < earliestDate || value > latestDate) errors[key] = { ru: 'Укажите дату с 1900 по 9998 год', en: 'Enter a date between the years 1900 and 9998' };
     else filters[key] = value;
   }
   if (filters.from && filters.to && filters.from > filters.to) {

@@ -157,3 +157,12 @@ test('an event altered behind the guard shows as altered, and the verify line na
     ],
   );
 });
+
+test('filters outside what the database can hold are refused with 422, never a 500', async () => {
+  for (const query of ['municipalityId=99999999999', 'to=9999-12-31', 'from=0001-01-01']) {
+    assert.equal((await admin.get(`/audit?${query}`)).statusCode, 422, query);
+    const api = await admin.api('GET', `/api/v1/audit?${query}`);
+    assert.equal(api.statusCode, 422, query);
+    assert.equal(api.json().code, 'validation');
+  }
+});
