@@ -3,6 +3,8 @@
  * src/start.ts.
  */
 import { deleteExpiredSessions } from '../auth/accounts.ts';
+import { sendEmailJob } from '../notify/email.ts';
+import { EMAIL_QUEUE } from '../notify/notify.ts';
 import { purgeCompletedJobs, type JobHandler, type JobSchedule } from './jobs.ts';
 
 const DAY = 24 * 3600_000;
@@ -14,6 +16,8 @@ export const platformJobHandlers: Record<string, JobHandler> = {
     await deleteExpiredSessions(context.db, now);
     await purgeCompletedJobs(context.db, new Date(now.getTime() - 30 * DAY));
   },
+  /** One outbox e-mail over SMTP (src/platform/notify/email.ts); retried with backoff on failure. */
+  [EMAIL_QUEUE]: sendEmailJob,
 };
 
 export const platformJobSchedules: JobSchedule[] = [{ queue: 'platform.cleanup', everyMs: 3600_000 }];

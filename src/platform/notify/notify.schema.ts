@@ -17,6 +17,8 @@ export const emailMessage = pgTable('email_message', {
   toAddress: text('to_address').notNull(),
   subject: text('subject').notNull(),
   body: text('body').notNull(),
+  /** migrations/0011: a path in the platform; made absolute with PUBLIC_URL when sent. */
+  link: text('link'),
   createdAt: timestamp('created_at', tz).notNull().defaultNow(),
   sentAt: timestamp('sent_at', tz),
   attempts: integer('attempts').notNull().default(0),
