@@ -25,6 +25,7 @@ import {
   updatePerson,
   type PersonFormValues,
   type PersonListItem,
+  type PersonListQuery,
   type PersonRecord,
 } from './person.service.ts';
 import { guardianRelations } from './person.schema.ts';
@@ -106,15 +107,30 @@ const PersonListEntry = Type.Object({
   organizationName: nullableString(),
 });
 
+// No search term here: a name or a document number in a URL would be kept by browser history,
+// proxy logs and Referer headers (DESIGN.md, "Security by default"). Unknown parameters, `q`
+// among them, are refused with 422 rather than ignored, so a client still sending a term in
+// the URL learns at once that it must use POST /api/v1/people/search.
 const ListQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Name words or a document number' })),
     municipalityId: Type.Optional(Type.Integer({ minimum: 1 })),
     cursor: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },
   { additionalProperties: false },
 );
+
+const SearchBody = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Name words or a document number (SNILS, birth certificate or passport number)' }),
+    municipalityId: Type.Optional(Type.Integer({ minimum: 1 })),
+    after: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page of the same search' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+const PeoplePage = Type.Object({ items: Type.Array(PersonListEntry), nextCursor: nullableString() });
 
 const GuardianLinkBody = Type.Object({ guardianId: Id, relation: Relation }, { additionalProperties: false });
 const GuardianLinkResult = Type.Object({ childId: Id, guardianId: Id, relation: Relation });
@@ -194,6 +210,14 @@ export function registerPersonApi(app: FastifyInstance, context: AppContext): vo
     return record;
   }
 
+  /** One page of people in the caller's scope; a page read by staff is audited. */
+  async function peoplePage(request: FastifyRequest, query: PersonListQuery): Promise<Static<typeof PeoplePage>> {
+    requireAccount(request.actor);
+    const { items, nextAfter } = await listPeople(db, personReadScope(request.actor), query);
+    if (isStaff(request.actor)) await recordPeopleListRead(db, request.auditOrigin, items, 'api');
+    return { items: items.map(serializeListEntry), nextCursor: nextAfter };
+  }
+
   app.get(
     '/api/v1/people',
     {
@@ -201,21 +225,34 @@ export function registerPersonApi(app: FastifyInstance, context: AppContext): vo
       schema: {
         tags,
         summary: 'People in the caller’s scope, by name (keyset-paginated)',
+        description:
+          'Browses without a search term. Only municipalityId, cursor and limit are accepted: any other query parameter — `q` included — is refused with 422, because a search term is personal data and must not appear in a URL. Search with POST /api/v1/people/search.',
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(PersonListEntry), nextCursor: nullableString() }), ...problems(401, 422) },
+        response: { 200: PeoplePage, ...problems(401, 422) },
       },
     },
     async (request) => {
       const query = request.query as Static<typeof ListQuery>;
-      requireAccount(request.actor);
-      const { items, nextAfter } = await listPeople(db, personReadScope(request.actor), {
-        q: query.q?.trim(),
-        municipalityId: query.municipalityId,
-        after: query.cursor,
-        limit: query.limit ?? 50,
-      });
-      if (isStaff(request.actor)) await recordPeopleListRead(db, request.auditOrigin, items, 'api');
-      return { items: items.map(serializeListEntry), nextCursor: nextAfter };
+      return peoplePage(request, { municipalityId: query.municipalityId, after: query.cursor, limit: query.limit ?? 50 });
+    },
+  );
+
+  app.post(
+    '/api/v1/people/search',
+    {
+      onRequest: personalData,
+      schema: {
+        tags,
+        summary: 'Search people in the caller’s scope by name or document number (keyset-paginated)',
+        description:
+          'The term travels in the body so that it never reaches a URL, a proxy log or a Referer header. Answers the same shape as GET /api/v1/people; pass its nextCursor back as `after` with the same term for the next page.',
+        body: SearchBody,
+        response: { 200: PeoplePage, ...problems(401, 403, 422) },
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof SearchBody>;
+      return peoplePage(request, { q: body.q.trim().slice(0, 200), municipalityId: body.municipalityId, after: body.after, limit: body.limit ?? 50 });
     },
   );
 

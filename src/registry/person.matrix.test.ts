@@ -125,6 +125,22 @@ test('each role lists, reads and changes exactly the people in its scope, on pag
       }
     }
 
+    // A search by a document number finds the record only within the same scope.
+    const { guardian } = world.people;
+    const apiSearch = await agent.api('POST', '/api/v1/people/search', { q: guardian.snils });
+    const pageSearch = await agent.post('/people/search', { q: guardian.snils! });
+    if (role === 'anonymous') {
+      check(`${role} API search`, apiSearch.statusCode, 401);
+      check(`${role} page search`, pageSearch.statusCode, 401);
+    } else {
+      check(`${role} API search`, apiSearch.statusCode, 200);
+      check(`${role} page search`, pageSearch.statusCode, 200);
+      const shouldFind = readable[role].includes('guardian');
+      const apiFound = (apiSearch.json().items as Array<{ id: string }>).map((p) => p.id);
+      if (JSON.stringify(apiFound) !== JSON.stringify(shouldFind ? [guardian.id] : [])) failures.push(`${role} API search found ${apiFound.length}`);
+      if (pageSearch.body.includes(`/people/${guardian.id}"`) !== shouldFind) failures.push(`${role} page search ${shouldFind ? 'misses' : 'shows'} guardian`);
+    }
+
     for (const who of allPeople) {
       const row = world.people[who];
       const id = row.id;

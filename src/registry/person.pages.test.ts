@@ -129,9 +129,11 @@ test('the API creates, reads and patches a person; responses with personal data 
   assert.equal(patched.json().birthCertificateNumber, '000777');
   const cleared = await agent.api('PATCH', `/api/v1/people/${body.id}`, { middleName: null });
   assert.equal(cleared.json().middleName, null);
-  const list = await agent.api('GET', '/api/v1/people?q=левченко');
-  assert.equal(list.headers['cache-control'], 'no-store');
-  assert.deepEqual(list.json().items.map((p: { id: string }) => p.id), [body.id]);
+  const found = await agent.api('POST', '/api/v1/people/search', { q: 'левченко ульяна' });
+  assert.equal(found.statusCode, 200, found.body);
+  assert.equal(found.headers['cache-control'], 'no-store');
+  assert.deepEqual(found.json().items.map((p: { id: string }) => p.id), [body.id]);
+  assert.equal(found.json().nextCursor, null);
 });
 
 test('bad input to the API is a 4xx problem, never a 500', async () => {
@@ -141,6 +143,11 @@ test('bad input to the API is a 4xx problem, never a 500', async () => {
     ['unknown id', 'GET', '/api/v1/people/00000000-0000-4000-8000-000000000000', undefined],
     ['bad cursor', 'GET', '/api/v1/people?cursor=abc', undefined],
     ['limit too large', 'GET', '/api/v1/people?limit=100000', undefined],
+    ['a search term in the URL', 'GET', '/api/v1/people?q=%D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2', undefined],
+    ['search without a term', 'POST', '/api/v1/people/search', {}],
+    ['search with a blank term', 'POST', '/api/v1/people/search', { q: '   ' }],
+    ['search with a bad cursor', 'POST', '/api/v1/people/search', { q: 'Иванов', after: 'abc' }],
+    ['search with an unknown property', 'POST', '/api/v1/people/search', { q: 'Иванов', sort: 'birthDate' }],
     ['missing fields', 'POST', '/api/v1/people', { lastName: 'А' }],
     ['wrong types', 'POST', '/api/v1/people', { lastName: 1, firstName: [], birthDate: 'вчера', sex: 'x', municipalityId: 'один' }],
     ['unknown property', 'POST', '/api/v1/people', { lastName: 'А', firstName: 'Б', birthDate: '2019-01-01', sex: 'male', municipalityId: 1, admin: true }],
@@ -262,7 +269,7 @@ test('an account not linked to a person is told so on /people/mine', async () =>
   assert.match(mine.body, /не связана с записью/);
 });
 
-test('the list page searches by name and paginates with a cursor that carries no personal data', async () => {
+test('the list page paginates with links that carry only the municipality and an opaque cursor', async () => {
   const agent = await operator(44);
   for (let i = 0; i < 52; i++) await createPerson(t.context.db, { municipalityId: 44, lastName: `Листова`, firstName: 'Ксения', sex: 'female' });
   const first = await agent.get('/people?municipalityId=44');
@@ -270,8 +277,96 @@ test('the list page searches by name and paginates with a cursor that carries no
   const next = /href="(\/people\?[^"]*after=[^"]+)"/.exec(first.body);
   assert.ok(next, 'a next-page link');
   const url = next[1]!.replace(/&amp;/g, '&');
-  assert.doesNotMatch(url, /Листова/);
+  assert.deepEqual([...new URL(url, 'http://x').searchParams.keys()].sort(), ['after', 'municipalityId']);
   const second = await agent.get(url);
   assert.equal(second.statusCode, 200);
   assert.equal((second.body.match(/<a href="\/people\/[0-9a-f-]{36}"/g) ?? []).length, 2);
+});
+
+/** Every URL a page can lead to or submit to: links, form actions, and the Location header. */
+function urlsOf(response: { body: string; headers: Record<string, unknown> }): string[] {
+  const attributes = [...response.body.matchAll(/\b(?:href|action|src|formaction)="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  return response.headers.location === undefined ? attributes : [...attributes, String(response.headers.location)];
+}
+
+test('a search is posted and answered in place: the term is in no URL, no link and no form action', async () => {
+  const agent = await operator(43);
+  const term = 'Поисковаятайна';
+  for (let i = 0; i < 52; i++) await createPerson(t.context.db, { municipalityId: 43, lastName: term, firstName: 'Ирина', sex: 'female' });
+  const other = await createPerson(t.context.db, { municipalityId: 43, lastName: 'Посторонняя', sex: 'female' });
+  const list = await agent.get('/people');
+  assert.match(list.body, /<form action="\/people\/search" method="post"/);
+
+  const first = await agent.post('/people/search', { q: `  ${term} ирина `, municipalityId: '43' });
+  assert.equal(first.statusCode, 200);
+  assert.equal(first.headers.location, undefined);
+  assert.equal(first.headers['cache-control'], 'no-store');
+  const forbidden = [term, term.toLowerCase(), encodeURIComponent(term), encodeURIComponent(term.toLowerCase()), 'ирина', encodeURIComponent('ирина')];
+  for (const url of urlsOf(first)) for (const piece of forbidden) assert.ok(!url.toLowerCase().includes(piece.toLowerCase()), `${url} carries the term`);
+  assert.ok(!urlsOf(first).some((url) => /[?&]q=/.test(url)), 'no link carries a q parameter');
+  assert.doesNotMatch(first.body, /<title>[^<]*Поисковаятайна/);
+  // The term stays in the search box, and the municipality stays chosen.
+  assert.match(first.body, new RegExp(`id="field-q" name="q" type="search" value="${term} ирина"`));
+  assert.match(first.body, /<option value="43" selected/);
+  assert.equal((first.body.match(/<a href="\/people\/[0-9a-f-]{36}"/g) ?? []).length, 50);
+  assert.ok(!first.body.includes(`/people/${other.id}"`));
+
+  // The next page is a POST carrying the term and the cursor in hidden fields.
+  const nextForm = /<nav class="pagination"[^>]*>\s*<form action="\/people\/search" method="post"[^>]*>([\s\S]*?)<\/form>/.exec(first.body);
+  assert.ok(nextForm, 'a next-page form');
+  assert.match(nextForm[1]!, /Следующая страница/);
+  const hidden = Object.fromEntries([...nextForm[1]!.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  assert.equal(hidden.q, `${term} ирина`);
+  assert.equal(hidden.municipalityId, '43');
+  assert.match(hidden.after!, /^[0-9a-f-]{36}$/);
+  const second = await agent.post('/people/search', { q: hidden.q!, municipalityId: hidden.municipalityId!, after: hidden.after! });
+  assert.equal(second.statusCode, 200);
+  assert.equal(second.headers.location, undefined);
+  assert.equal((second.body.match(/<a href="\/people\/[0-9a-f-]{36}"/g) ?? []).length, 2);
+  assert.doesNotMatch(second.body, /Следующая страница/);
+  for (const url of urlsOf(second)) assert.ok(!url.toLowerCase().includes(term.toLowerCase()), `${url} carries the term`);
+
+  // Each page of results shown to staff is audited, naming the ids shown but not the term.
+  const [event] = await listAuditEvents(t.context.db, { entityType: 'person', action: 'read', limit: 1 });
+  assert.equal((event!.details as { ids: string[] }).ids.length, 2);
+  assert.doesNotMatch(JSON.stringify(event!.details), /Поисковаятайна/i);
+});
+
+test('a search term in the URL of the list page is ignored: GET /people?q=… does not search', async () => {
+  const agent = await operator(42);
+  const wanted = await createPerson(t.context.db, { municipalityId: 42, lastName: 'Искомова', sex: 'female' });
+  const other = await createPerson(t.context.db, { municipalityId: 42, lastName: 'Другова', sex: 'female' });
+  const response = await agent.get(`/people?municipalityId=42&q=${encodeURIComponent('Искомова')}`);
+  assert.equal(response.statusCode, 200);
+  assert.ok(response.body.includes(`/people/${wanted.id}"`));
+  assert.ok(response.body.includes(`/people/${other.id}"`), 'the list is not filtered by q');
+  assert.match(response.body, /id="field-q" name="q" type="search" value(="")? /);
+});
+
+test('a search posted without a term goes back to the plain list of the chosen municipality', async () => {
+  const agent = await operator(41);
+  await agent.get('/people');
+  const response = await agent.post('/people/search', { q: '  ', municipalityId: '41' });
+  assert.equal(response.statusCode, 303);
+  assert.equal(response.headers.location, '/people?municipalityId=41');
+  // The results page's own path, reached by GET (say, by the language switch), is the plain list.
+  const back = await agent.get('/people/search');
+  assert.equal(back.statusCode, 303);
+  assert.equal(back.headers.location, '/people');
+});
+
+test('a search needs a login and the session’s CSRF token', async () => {
+  const anonymous = new Agent(t.app);
+  await anonymous.get('/');
+  assert.equal((await anonymous.post('/people/search', { q: 'Иванов' })).statusCode, 401);
+  const agent = await operator(1);
+  await agent.get('/people');
+  const token = agent.csrfToken;
+  agent.csrfToken = 'forged';
+  assert.equal((await agent.post('/people/search', { q: 'Иванов' })).statusCode, 403);
+  agent.csrfToken = 'forged'; // the refusal page handed the agent the real token again
+  assert.equal((await agent.api('POST', '/api/v1/people/search', { q: 'Иванов' })).statusCode, 403);
+  agent.csrfToken = token;
+  assert.equal((await agent.post('/people/search', { q: 'Иванов' })).statusCode, 200);
+  assert.equal((await agent.api('POST', '/api/v1/people/search', { q: 'Иванов' })).statusCode, 200);
 });

@@ -192,42 +192,76 @@ export function registerPersonPages(app: FastifyInstance, context: AppContext): 
     return record;
   }
 
-  app.get('/people', hidden, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
-    const municipalityText = typeof query.municipalityId === 'string' && /^\d{1,9}$/.test(query.municipalityId) ? query.municipalityId : '';
-    const after = typeof query.after === 'string' && isUuid(query.after) ? query.after : undefined;
+  const municipalityTextOf = (value: unknown): string => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? value : '');
+  const afterOf = (value: unknown): string | undefined => (typeof value === 'string' && isUuid(value) ? value.toLowerCase() : undefined);
+
+  /** A browsing URL: the municipality filter and the keyset cursor only — both carry no personal data. */
+  const browseHref = (municipalityText: string, after?: string): string => {
+    const search = new URLSearchParams();
+    if (municipalityText) search.set('municipalityId', municipalityText);
+    if (after) search.set('after', after);
+    const text = search.toString();
+    return text ? `/people?${text}` : '/people';
+  };
+
+  /** One page of the list (browsing, or the results of a search); a page read by staff is audited. */
+  async function showList(request: FastifyRequest, reply: FastifyReply, filter: { q: string; municipalityText: string; after?: string }) {
     requireAccount(request.actor);
     const { items, nextAfter } = await listPeople(db, personReadScope(request.actor), {
-      q,
-      municipalityId: municipalityText ? Number(municipalityText) : undefined,
-      after,
+      q: filter.q,
+      municipalityId: filter.municipalityText ? Number(filter.municipalityText) : undefined,
+      after: filter.after,
       limit: PEOPLE_PAGE_SIZE,
     });
     if (isStaff(request.actor)) await recordPeopleListRead(db, request.auditOrigin, items, 'page');
-    const params = (extra: Record<string, string>) => {
-      const search = new URLSearchParams();
-      if (q) search.set('q', q);
-      if (municipalityText) search.set('municipalityId', municipalityText);
-      for (const [k, v] of Object.entries(extra)) search.set(k, v);
-      const text = search.toString();
-      return text ? `/people?${text}` : '/people';
-    };
     return sendPage(
       request,
       reply,
-      translate(request.locale, { ru: 'Люди', en: 'People' }),
+      translate(request.locale, filter.q ? { ru: 'Люди — результаты поиска', en: 'People — search results' } : { ru: 'Люди', en: 'People' }),
       <PersonListView
         items={items}
-        q={q}
-        municipalityId={municipalityText}
+        q={filter.q}
+        municipalityId={filter.municipalityText}
         municipalities={await municipalityOptions(request, false)}
-        nextHref={nextAfter ? params({ after: nextAfter }) : null}
-        firstHref={after ? params({}) : null}
+        paging={
+          filter.q
+            ? { kind: 'search', nextAfter }
+            : {
+                kind: 'browse',
+                nextHref: nextAfter ? browseHref(filter.municipalityText, nextAfter) : null,
+                firstHref: filter.after ? browseHref(filter.municipalityText) : null,
+              }
+        }
         canCreate={mayCreateSomePerson(request.actor)}
       />,
     );
+  }
+
+  // Browsing: the URL carries only the municipality filter and the cursor. A `q` left in an old
+  // bookmark is ignored on purpose — a search term (a name, a document number) must never be in a
+  // URL, where browser history, proxy logs and Referer headers would keep it (DESIGN.md,
+  // "Security by default"); searches are posted to /people/search instead.
+  app.get('/people', hidden, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    return showList(request, reply, { q: '', municipalityText: municipalityTextOf(query.municipalityId), after: afterOf(query.after) });
   });
+
+  // Search: the term travels in the body of a CSRF-checked POST and the results are rendered in
+  // the answer itself (200, no redirect), so the term never enters a URL. The next page is again a
+  // POST carrying the term and the cursor as hidden fields. Without a term there is nothing
+  // personal to hide: the browser is sent to the plain (bookmarkable) list.
+  app.post('/people/search', hidden, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const q = stringField(body, 'q').trim().slice(0, 200);
+    const municipalityText = municipalityTextOf(body.municipalityId);
+    requireAccount(request.actor);
+    if (!q) return redirectAfterPost(reply, browseHref(municipalityText));
+    return showList(request, reply, { q, municipalityText, after: afterOf(body.after) });
+  });
+
+  // Where a search page sends the browser back to by GET (the language switch, a reload after
+  // logging in again): the term is not in the URL, so the plain list is the honest answer.
+  app.get('/people/search', hidden, async (_request, reply) => reply.redirect('/people', 303));
 
   app.get('/people/mine', hidden, async (request, reply) => {
     requireAccount(request.actor);

@@ -1,4 +1,8 @@
-/** People in the actor's scope: a search form and a keyset-paginated table. */
+/**
+ * People in the actor's scope: a search form and a keyset-paginated table. The search is posted,
+ * never put in a URL (a name or a document number is personal data); browsing links carry only
+ * the municipality filter and the opaque cursor.
+ */
 import { formatDate } from '../../platform/i18n/i18n.ts';
 import { Button, Form, Notice, Pagination, SelectField, Table, TextField, type SelectOption } from '../../web/components.tsx';
 import { usePage, useT } from '../../web/page-context.ts';
@@ -13,8 +17,8 @@ export function PersonListView(props: {
   q: string;
   municipalityId: string;
   municipalities: SelectOption[];
-  nextHref: string | null;
-  firstHref: string | null;
+  /** Browsing pages by links, or the results of a posted search paged by posting again. */
+  paging: { kind: 'browse'; nextHref: string | null; firstHref: string | null } | { kind: 'search'; nextAfter: string | null };
   canCreate: boolean;
 }) {
   const t = useT();
@@ -29,7 +33,7 @@ export function PersonListView(props: {
           </a>
         </p>
       )}
-      <Form action="/people" method="get" class="search-form" aria-label={t({ ru: 'Поиск людей', en: 'Search people' })}>
+      <Form action="/people/search" class="search-form" aria-label={t({ ru: 'Поиск людей', en: 'Search people' })}>
         <TextField
           name="q"
           type="search"
@@ -47,6 +51,11 @@ export function PersonListView(props: {
         />
         <Button kind="secondary">{t({ ru: 'Найти', en: 'Search' })}</Button>
       </Form>
+      {props.paging.kind === 'search' && (
+        <p>
+          <a href="/people">{t({ ru: 'Сбросить поиск и показать всех', en: 'Clear the search and show everyone' })}</a>
+        </p>
+      )}
       {props.items.length === 0 ? (
         <Notice>{t({ ru: 'Никого не найдено.', en: 'Nobody found.' })}</Notice>
       ) : (
@@ -66,8 +75,30 @@ export function PersonListView(props: {
           ))}
         </Table>
       )}
-      <Pagination previousHref={props.firstHref} nextHref={props.nextHref} />
+      {props.paging.kind === 'browse' ? (
+        <Pagination previousHref={props.paging.firstHref} nextHref={props.paging.nextHref} />
+      ) : (
+        props.paging.nextAfter && <SearchNextPage q={props.q} municipalityId={props.municipalityId} after={props.paging.nextAfter} />
+      )}
     </>
+  );
+}
+
+/** The next page of search results: a small form posting the term and the cursor again. */
+function SearchNextPage(props: { q: string; municipalityId: string; after: string }) {
+  const t = useT();
+  return (
+    <nav class="pagination" aria-label={t({ ru: 'Страницы', en: 'Pages' })}>
+      <Form action="/people/search">
+        <input type="hidden" name="q" value={props.q} />
+        {props.municipalityId && <input type="hidden" name="municipalityId" value={props.municipalityId} />}
+        <input type="hidden" name="after" value={props.after} />
+        <Button kind="secondary">
+          {t({ ru: 'Следующая страница', en: 'Next page' })}
+          <span aria-hidden="true"> →</span>
+        </Button>
+      </Form>
+    </nav>
   );
 }
 
