@@ -102,6 +102,13 @@ export function registerRequestContext(app: FastifyInstance, context: AppContext
       checkCsrf(request);
     }
   });
+
+  // What an account is shown (its name, an audit page, a person) must not stay in a browser or
+  // proxy cache, API answers included; a route that may be cached says so itself.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.actor?.kind === 'account' && !reply.hasHeader('cache-control')) noStore(reply);
+    return payload;
+  });
 }
 
 function checkCsrf(request: FastifyRequest): void {
