@@ -55,6 +55,13 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
                 )}
                 {actor.kind === 'account' && (
                   <li>
+                    <a href="/notifications" aria-current={page.path.startsWith('/notifications') ? 'page' : undefined}>
+                      {t({ ru: 'Уведомления', en: 'Notifications' })}
+                    </a>
+                  </li>
+                )}
+                {actor.kind === 'account' && (
+                  <li>
                     <a href="/account" aria-current={page.path.startsWith('/account') ? 'page' : undefined}>
                       {t({ ru: 'Личный кабинет', en: 'My account' })}
                     </a>
