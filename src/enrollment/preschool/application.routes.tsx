@@ -39,6 +39,7 @@ import {
   loadReference,
   mayEditPreferences,
   mayWithdraw,
+  recordApplicationListRead,
   recordApplicationRead,
   searchKindergartens,
   statusBeforeSuspension,
@@ -447,6 +448,7 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
       after: filter.after,
       limit: DESK_PAGE_SIZE,
     });
+    await recordApplicationListRead(db, request.auditOrigin, items, 'page');
     return sendPage(
       request,
       reply,
@@ -765,6 +767,7 @@ function registerApplicationApi(app: FastifyInstance, context: AppContext): void
       requireAccount(request.actor);
       const scope = applicationListScope(request.actor, mayUseDesk(request.actor) ? 'desk' : 'own');
       const { items, nextAfter } = await listApplications(db, scope, { status: query.status, after: query.cursor, limit: query.limit ?? 50 });
+      if (scope.kind === 'all' || (scope.kind === 'some' && scope.municipalityIds.length > 0)) await recordApplicationListRead(db, request.auditOrigin, items, 'api');
       return {
         items: items.map((i) => ({ id: i.id, number: i.number, status: i.status, registeredAt: i.registeredAt.toISOString(), municipalityId: i.municipalityId, childId: i.childId, benefitStatus: i.benefitStatus, ageGroupCode: i.ageGroupCode })),
         nextCursor: nextAfter,

@@ -563,6 +563,19 @@ export async function recordApplicationRead(db: Executor, origin: AuditOrigin, d
   });
 }
 
+/** One audit event for a list of applications shown to staff (it names children), with the ids. */
+export async function recordApplicationListRead(db: Executor, origin: AuditOrigin, items: Array<Pick<ApplicationListItem, 'id' | 'municipalityId'>>, channel: 'page' | 'api'): Promise<void> {
+  if (items.length === 0) return;
+  const municipalities = new Set(items.map((i) => i.municipalityId));
+  await recordAudit(db, origin, {
+    action: 'read',
+    entityType: 'preschoolApplication',
+    entityId: null,
+    municipalityId: municipalities.size === 1 ? items[0]!.municipalityId : null,
+    details: { channel, list: true, ids: items.map((i) => i.id) },
+  });
+}
+
 export interface ApplicationListItem {
   id: string;
   number: string;
