@@ -78,7 +78,6 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
             </nav>
             <div class="site-header__tools">
               <form method="post" action="/settings/display" class="inline-form">
-                <CsrfField />
                 <input type="hidden" name="return" value={page.path} />
                 <button type="submit" name="lang" value={otherLocale} class="link-button" lang={otherLocale}>
                   {otherLocale === 'en' ? 'English' : 'Русский'}

@@ -16,7 +16,10 @@ export function pageContextOf(request: FastifyRequest): PageContextValue {
   return {
     locale: request.locale ?? 'ru',
     theme: request.theme ?? 'standard',
-    csrfToken: request.csrfToken ?? '',
+    // A getter: only a page that renders a form asks for (and so issues) the token.
+    get csrfToken() {
+      return request.ensureCsrfToken ? request.ensureCsrfToken() : request.csrfToken ?? '';
+    },
     actor: request.actor ?? { kind: 'anonymous' },
     path: pathOnly(request.url),
     demoMode: request.demoMode,

@@ -17,7 +17,10 @@ export function safeReturnPath(value: unknown, fallback = '/'): string {
 }
 
 export function registerDisplayRoutes(app: FastifyInstance, context: AppContext): void {
-  app.post('/settings/display', { schema: { hide: true } }, async (request, reply) => {
+  // No CSRF token: the form only sets display preferences (language, contrast), which a forged
+  // request could at worst switch; requiring a token would set a cookie on every public page
+  // and make those pages uncacheable.
+  app.post('/settings/display', { schema: { hide: true }, config: { csrf: false } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (isLocale(body.lang)) reply.setCookie(LOCALE_COOKIE, body.lang, { ...cookieOptions(context, YEAR), httpOnly: false });
     if (body.theme === 'contrast' || body.theme === 'standard') {

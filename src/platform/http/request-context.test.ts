@@ -30,3 +30,30 @@ test('public answers to anonymous visitors keep their own caching', async () => 
   assert.equal(response.statusCode, 200);
   assert.equal(response.headers['cache-control'], 'public, max-age=60');
 });
+
+test('a public page without forms that need a token sets no cookie, so shared caches may keep it', async () => {
+  const t = await createTestApp();
+  try {
+    const page = await t.app.inject({ url: '/organizations' });
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers['set-cookie'], undefined);
+    assert.match(String(page.headers['cache-control']), /public/);
+    const login = await t.app.inject({ url: '/login' });
+    assert.ok(login.headers['set-cookie'], 'the login form issues the anonymous CSRF cookie');
+    assert.doesNotMatch(String(login.headers['cache-control'] ?? ''), /public/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('the display preferences form works without a token; an anonymous post elsewhere without one is refused', async () => {
+  const t = await createTestApp();
+  try {
+    const display = await t.app.inject({ method: 'POST', url: '/settings/display', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'lang=en&return=/' });
+    assert.equal(display.statusCode, 303);
+    const login = await t.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'login=a&password=b&_csrf=' });
+    assert.equal(login.statusCode, 403);
+  } finally {
+    await t.close();
+  }
+});

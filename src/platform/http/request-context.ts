@@ -27,8 +27,10 @@ declare module 'fastify' {
     theme: Theme;
     /** The live session, if the request came with one (possibly awaiting its second factor). */
     userSession: ResolvedSession | null;
-    /** The token forms on this page must carry. */
+    /** The token forms on this page must carry ('' for an anonymous visitor who has none yet). */
     csrfToken: string;
+    /** The CSRF token, issuing an anonymous visitor's double-submit cookie if needed. */
+    ensureCsrfToken(): string;
     auditOrigin: AuditOrigin;
   }
 }
@@ -51,6 +53,7 @@ export function registerRequestContext(app: FastifyInstance, context: AppContext
   app.decorateRequest('theme', 'standard' as Theme);
   app.decorateRequest('userSession', null);
   app.decorateRequest('csrfToken', '');
+  app.decorateRequest('ensureCsrfToken', null as unknown as never);
   app.decorateRequest('auditOrigin', null as unknown as never);
 
   app.addHook('preHandler', async (request, reply) => {
@@ -87,18 +90,21 @@ export function registerRequestContext(app: FastifyInstance, context: AppContext
 
     request.auditOrigin = { actor: request.actor, ip: request.ip, requestId: String(request.id) };
 
-    if (request.userSession) {
-      request.csrfToken = request.userSession.csrfToken;
-    } else {
-      let anonymousToken = request.cookies[ANONYMOUS_CSRF_COOKIE];
-      if (!anonymousToken || anonymousToken.length < 20) {
-        anonymousToken = randomToken();
-        reply.setCookie(ANONYMOUS_CSRF_COOKIE, anonymousToken, cookieOptions(context));
+    // Anonymous visitors get a double-submit token only when a page renders a form that needs
+    // one (see ensureCsrfToken), so public pages without such forms set no cookie and stay
+    // cacheable by shared caches.
+    const anonymousToken = request.cookies[ANONYMOUS_CSRF_COOKIE];
+    request.csrfToken = request.userSession?.csrfToken ?? (anonymousToken && anonymousToken.length >= 20 ? anonymousToken : '');
+    request.ensureCsrfToken = () => {
+      if (!request.csrfToken) {
+        request.csrfToken = randomToken();
+        reply.setCookie(ANONYMOUS_CSRF_COOKIE, request.csrfToken, cookieOptions(context));
       }
-      request.csrfToken = anonymousToken;
-    }
+      return request.csrfToken;
+    };
 
-    if (unsafeMethods.has(request.method) && (!isApi || cookieAuthenticated)) {
+    const routeConfig = request.routeOptions.config as { csrf?: boolean } | undefined;
+    if (unsafeMethods.has(request.method) && (!isApi || cookieAuthenticated) && routeConfig?.csrf !== false) {
       checkCsrf(request);
     }
   });
@@ -107,6 +113,10 @@ export function registerRequestContext(app: FastifyInstance, context: AppContext
   // proxy cache, API answers included; a route that may be cached says so itself.
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.actor?.kind === 'account' && !reply.hasHeader('cache-control')) noStore(reply);
+    // A response that sets a cookie is one visitor's: never let a shared cache keep it.
+    if (reply.hasHeader('set-cookie') && /public/.test(String(reply.getHeader('cache-control') ?? ''))) {
+      reply.header('cache-control', 'private, no-cache');
+    }
     return payload;
   });
 }
@@ -114,7 +124,7 @@ export function registerRequestContext(app: FastifyInstance, context: AppContext
 function checkCsrf(request: FastifyRequest): void {
   const body = request.body as Record<string, unknown> | undefined;
   const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
-  if (typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) throw errors.csrf();
+  if (!request.csrfToken || typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) throw errors.csrf();
 }
 
 /** Pages with personal data must not be stored by browsers or proxies. */
