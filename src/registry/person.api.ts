@@ -55,7 +55,7 @@ const personInputProperties = {
   passportNumber: Type.Optional(nullableString({ maxLength: 10 })),
   phone: Type.Optional(nullableString({ maxLength: 30 })),
   email: Type.Optional(nullableString({ maxLength: 200 })),
-  municipalityId: Type.Integer({ minimum: 1 }),
+  municipalityId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   organizationId: Type.Optional(nullableString({ format: 'uuid' })),
 };
 
@@ -113,7 +113,7 @@ const PersonListEntry = Type.Object({
 // the URL learns at once that it must use POST /api/v1/people/search.
 const ListQuery = Type.Object(
   {
-    municipalityId: Type.Optional(Type.Integer({ minimum: 1 })),
+    municipalityId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
     cursor: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },
@@ -123,7 +123,7 @@ const ListQuery = Type.Object(
 const SearchBody = Type.Object(
   {
     q: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Name words or a document number (SNILS, birth certificate or passport number)' }),
-    municipalityId: Type.Optional(Type.Integer({ minimum: 1 })),
+    municipalityId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
     after: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page of the same search' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },

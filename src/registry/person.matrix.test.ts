@@ -225,6 +225,22 @@ test('a staff read of a card and of a list writes audit events naming the person
   assert.ok(!ids.includes(world.people.childC.id));
 });
 
+test('the edit form shows the whole record, so opening it is an audited staff read', async () => {
+  const world = await buildWorld();
+  const form = await world.agents.operatorM1.get(`/people/${world.people.childA.id}/edit`);
+  assert.equal(form.statusCode, 200);
+  const events = await listAuditEvents(t.context.db, { entityType: 'person', entityId: world.people.childA.id, action: 'read', actorAccountId: world.accountIds.operatorM1!, limit: 10 });
+  assert.equal(events.length, 1);
+});
+
+test('a municipality id beyond the integer range is refused with a 4xx, not a 5xx', async () => {
+  const world = await buildWorld();
+  const list = await world.agents.operatorM1.api('GET', '/api/v1/people?municipalityId=99999999999');
+  assert.equal(list.statusCode, 422);
+  const search = await world.agents.operatorM1.api('POST', '/api/v1/people/search', { q: 'Иванов', municipalityId: 99999999999 });
+  assert.equal(search.statusCode, 422);
+});
+
 test('a guardian reading their own child is not a staff read and is not audited as one', async () => {
   const world = await buildWorld();
   const response = await world.agents.guardian.get(`/people/${world.people.childA.id}`);

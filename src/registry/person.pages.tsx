@@ -312,6 +312,8 @@ export function registerPersonPages(app: FastifyInstance, context: AppContext): 
 
   app.get('/people/:id/edit', hidden, async (request, reply) => {
     const record = await loadRecord(request, 'update');
+    // The edit form shows the whole record: a staff read like the card.
+    if (isStaffRead(request.actor, record.access)) await recordPersonRead(db, request.auditOrigin, record.access, 'page');
     return showForm(request, reply, { kind: 'edit', record }, personFormValues(record.person), {});
   });
 

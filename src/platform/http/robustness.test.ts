@@ -18,7 +18,7 @@ after(async () => {
 });
 
 const badParams = ['not-a-uuid', '00000000-0000-0000-0000-000000000000', '%00', "1'; DROP TABLE person;--", '9'.repeat(40), '-1'];
-const badQueries = ['', '?limit=100000', '?cursor=%%%', '?cursor=eyJhIjoxfQ', '?municipality=abc', '?kind=<script>', '?q=' + 'ё'.repeat(500), '?page=-5&from=not-a-date'];
+const badQueries = ['', '?limit=100000', '?cursor=%%%', '?cursor=eyJhIjoxfQ', '?municipality=abc', '?municipality=99999999999&municipalityId=99999999999&limit=99999999999', '?kind=<script>', '?q=' + 'ё'.repeat(500), '?page=-5&from=not-a-date'];
 
 function concrete(url: string, value: string): string {
   return url.replace(/:[A-Za-z]+/g, encodeURIComponent(value)).replace(/\*$/, 'x');
