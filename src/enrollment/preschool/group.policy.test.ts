@@ -12,12 +12,12 @@ function actor(role: Role, scope: Partial<Grant> = {}): Actor {
   return { kind: 'account', accountId: 'a', personId: null, displayName: 'x', via: 'session', grants: [{ role, municipalityId: null, organizationId: null, ...scope }] };
 }
 
-const head = actor('organizationHead', { municipalityId: 1, organizationId: kindergarten });
-const otherHead = actor('organizationHead', { municipalityId: 1, organizationId: otherKindergarten });
+const head = actor('organizationHead', { organizationId: kindergarten });
+const otherHead = actor('organizationHead', { organizationId: otherKindergarten });
 const operator = actor('municipalOperator', { municipalityId: 1 });
 const otherOperator = actor('municipalOperator', { municipalityId: 2 });
 const admin = actor('regionalAdmin');
-const teacher = actor('teacher', { municipalityId: 1, organizationId: kindergarten });
+const teacher = actor('teacher', { organizationId: kindergarten });
 const guardian = actor('guardian');
 const anonymous: Actor = { kind: 'anonymous' };
 

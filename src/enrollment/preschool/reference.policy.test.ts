@@ -12,7 +12,7 @@ test('anyone reads the reference data; only a region-wide administrator changes 
   assert.ok(can(actor('regionalAdmin'), referencePolicy, 'manage', referenceScope));
   for (const who of [
     actor('municipalOperator', { municipalityId: 1 }),
-    actor('organizationHead', { municipalityId: 1, organizationId: '11111111-1111-4111-8111-111111111111' }),
+    actor('organizationHead', { organizationId: '11111111-1111-4111-8111-111111111111' }),
     actor('teacher', { municipalityId: 1 }),
     actor('guardian'),
     { kind: 'anonymous' } as Actor,
