@@ -189,7 +189,7 @@ async function main(): Promise<void> {
         ...rows.map(([k, v]) => `| ${k} | ${v} |`),
         '',
         `- Assigned ${fmt(result.summary.assigned)} of ${fmt(APPLICANTS)}; by choice: ${result.summary.byChoice.map((n) => fmt(n)).join(', ')}.`,
-        '- The commit writes, per offer, the offer, the status, the history row, an audit event (chained by the trigger) and the guardian\'s inbox notice, set-based (`issueOffers`).',
+        '- The commit writes, per offer, the offer, the status, the history row and the guardian\'s inbox notice, set-based, plus one audit event for the batch (`issueOffers`).',
         '',
       ].join('\n');
       let doc = fs.readFileSync(benchmarksFile, 'utf8');
