@@ -3,13 +3,13 @@
  * new history row with time, actor and reason, audited, and notified to the guardian — all in
  * the caller's transaction.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AuditOrigin } from '../../platform/audit/audit.ts';
 import { actorLabel, recordAudit } from '../../platform/audit/audit.ts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { AppError } from '../../platform/errors.ts';
 import { notifyPerson } from '../../platform/notify/notify.ts';
-import { preschoolApplication, preschoolStatusChange, type ApplicationStatus } from './preschool.schema.ts';
+import { preschoolApplication, preschoolOffer, preschoolStatusChange, type ApplicationStatus } from './preschool.schema.ts';
 import { canTransition, statusNames } from './status.ts';
 
 export type ApplicationRow = typeof preschoolApplication.$inferSelect;
@@ -52,6 +52,13 @@ export async function changeApplicationStatus(
     .set({ status: change.to, statusChangedAt: now, version: sql`${preschoolApplication.version} + 1` })
     .where(eq(preschoolApplication.id, applicationId))
     .returning();
+  if (current.status === 'offered' && change.to === 'removed') {
+    // A removed child keeps no place: the live offer is cancelled and its seat freed.
+    await tx
+      .update(preschoolOffer)
+      .set({ status: 'cancelled', respondedAt: now })
+      .where(and(eq(preschoolOffer.applicationId, applicationId), inArray(preschoolOffer.status, ['pending', 'accepted'])));
+  }
   await recordStatusChange(tx, origin, now, updated!, current.status, change.reason);
   return updated!;
 }

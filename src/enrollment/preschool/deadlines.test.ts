@@ -13,6 +13,7 @@ import { createGroup, createKindergarten, createQueuedApplication } from './allo
 import { preschoolOfferReminder } from './deadlines.schema.ts';
 import { preschoolJobHandlers, preschoolJobSchedules } from './preschool.module.ts';
 import { preschoolApplication, preschoolOffer, preschoolStatusChange, type ApplicationStatus, type OfferStatus } from './preschool.schema.ts';
+import { changeApplicationStatus } from './application-status.service.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -172,4 +173,28 @@ test('the guardian is reminded once, two days before an offer’s deadline, howe
   t.clock.advance(20 * 60_000);
   await runDeadlineJobs();
   assert.equal((await reminders()).length, 1, 'still one reminder');
+});
+
+test('removing an offered child cancels the live offer, and an orphaned pending offer does not stop the expiry of the others', async () => {
+  // Later than every other test here: the scheduled jobs remember when they are next due.
+  t.clock.set(new Date('2026-09-01T09:00:00Z'));
+  const removed = await offered({ deadlineAt: new Date(t.clock.now().getTime() + DAY) });
+  const origin = { actor: { kind: 'anonymous' as const }, ip: null, requestId: null };
+  await t.context.db.transaction((tx) =>
+    changeApplicationStatus(tx, origin, t.clock.now(), removed.app.id, { to: 'removed', reason: 'снят по заявлению' }),
+  );
+  const [cancelled] = await t.context.db.select().from(preschoolOffer).where(eq(preschoolOffer.id, removed.offer.id));
+  assert.equal(cancelled!.status, 'cancelled');
+
+  // An offer left pending although its application is no longer offered (data from before the
+  // rule above) comes first by deadline; the job must cancel it and still expire the next one.
+  const orphan = await offered({ deadlineAt: new Date(t.clock.now().getTime() + HOUR) });
+  await t.context.db.update(preschoolApplication).set({ status: 'inQueue' }).where(eq(preschoolApplication.id, orphan.app.id));
+  const due = await offered({ deadlineAt: new Date(t.clock.now().getTime() + 2 * HOUR) });
+  t.clock.advance(DAY);
+  await runDeadlineJobs();
+  const [orphanOffer] = await t.context.db.select().from(preschoolOffer).where(eq(preschoolOffer.id, orphan.offer.id));
+  assert.equal(orphanOffer!.status, 'cancelled');
+  const [dueOffer] = await t.context.db.select().from(preschoolOffer).where(eq(preschoolOffer.id, due.offer.id));
+  assert.equal(dueOffer!.status, 'expired');
 });

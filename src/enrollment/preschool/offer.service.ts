@@ -12,7 +12,7 @@ import { queryRows, type Executor } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import type { Message } from '../../platform/i18n/i18n.ts';
 import { EMAIL_QUEUE } from '../../platform/notify/notify.ts';
-import { changeApplicationStatus, TransitionError } from './application-status.service.ts';
+import { changeApplicationStatus, lockApplication, TransitionError } from './application-status.service.ts';
 import { kindergartenGroup, preschoolApplication, preschoolOffer, type OfferStatus } from './preschool.schema.ts';
 import { getPreschoolSettings } from './reference.service.ts';
 import { canTransition, statusNames } from './status.ts';
@@ -306,6 +306,13 @@ export async function expireOffers(db: AppContext['db'], now: Date, origin: Audi
       const changed = await db.transaction(async (tx) => {
         const [offer] = await tx.select().from(preschoolOffer).where(eq(preschoolOffer.id, id)).for('update', { skipLocked: true });
         if (!offer || offer.status !== 'pending' || offer.deadlineAt.getTime() >= now.getTime()) return false;
+        // An application that left "offered" another way (removed at the desk) keeps no live
+        // offer: cancel it instead of failing the batch on every run.
+        const holder = await lockApplication(tx, offer.applicationId);
+        if (holder?.status !== 'offered') {
+          await setOfferStatus(tx, origin, offer, holder?.municipalityId ?? 0, 'cancelled', now);
+          return true;
+        }
         const application = await changeApplicationStatus(tx, origin, now, offer.applicationId, {
           to: 'offerExpired',
           reason: 'Истёк срок ответа на направление',
