@@ -288,3 +288,67 @@ test('probable duplicates: the same child record, or the same name and birth dat
   const later = (await operator.api('GET', `/api/v1/preschool/applications/${again.json().id}/duplicates`)).json().items as Array<{ applicationId: string; reasons: string[] }>;
   assert.deepEqual(later.map((i) => [i.applicationId, i.reasons]).sort(), [[ids[0], ['sameChild']], [ids[1], ['nameAndBirthDate']]].sort());
 });
+
+test('the desk list pages by keyset and filters by status; a second desk registration finds the same guardian by SNILS and the same child by certificate', async () => {
+  const [k1] = await kindergartens(9, 1);
+  const operator = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 9 }]));
+  const guardian = { lastName: 'Орлова', firstName: 'Вера', birthDate: '1991-06-06', sex: 'female', snils: '', relation: 'mother' };
+  const snils = (await createPerson(t.context.db, { municipalityId: 9 })).snils!; // a checksum-valid SNILS, then freed below
+  await queryRows(t.context.db, sql`UPDATE person SET snils = NULL WHERE snils = ${snils}`);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const certificate = uniqueBirthCertificate();
+    const response = await operator.api('POST', '/api/v1/preschool/applications', {
+      guardian: { ...guardian, snils },
+      child: { lastName: 'Орлов', firstName: `Сын${'абв'[i]}`, birthDate: '2023-01-01', sex: 'male', birthCertificateSeries: certificate.series, birthCertificateNumber: certificate.number },
+      municipalityId: 9,
+      preferences: [k1!.id],
+      ...conditions,
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    ids.push(response.json().id);
+    t.clock.advance(1000);
+  }
+  const guardians = new Set((await t.context.db.select().from(preschoolApplication).where(eq(preschoolApplication.municipalityId, 9))).map((a) => a.guardianId));
+  assert.equal(guardians.size, 1, 'the applicant was found by SNILS, not created again');
+  const first = await operator.api('GET', '/api/v1/preschool/applications?limit=2');
+  assert.deepEqual(first.json().items.map((i: { id: string }) => i.id), [ids[2], ids[1]]);
+  const second = await operator.api('GET', `/api/v1/preschool/applications?limit=2&cursor=${first.json().nextCursor}`);
+  assert.deepEqual(second.json().items.map((i: { id: string }) => i.id), [ids[0]]);
+  assert.equal(second.json().nextCursor, null);
+  await operator.api('POST', `/api/v1/preschool/applications/${ids[0]}/transitions`, { to: 'documentsChecked' });
+  const filtered = await operator.get('/preschool/desk?status=documentsChecked');
+  assert.equal((filtered.body.match(/href="\/preschool\/desk\/applications\//g) ?? []).length, 1);
+  // the same child again at the desk: found by certificate (not duplicated), refused as a second active application
+  const [row] = await t.context.db.select().from(preschoolApplication).where(eq(preschoolApplication.id, ids[1]!));
+  const [existing] = await queryRows<{ birth_certificate_series: string; birth_certificate_number: string }>(t.context.db, sql`SELECT birth_certificate_series, birth_certificate_number FROM person WHERE id = ${row!.childId}`);
+  const again = await operator.api('POST', '/api/v1/preschool/applications', {
+    guardian: { ...guardian, snils },
+    child: { lastName: 'Орлов', firstName: 'Сынб', birthDate: '2023-01-01', sex: 'male', birthCertificateSeries: existing!.birth_certificate_series, birthCertificateNumber: existing!.birth_certificate_number },
+    municipalityId: 9,
+    preferences: [k1!.id],
+    ...conditions,
+  });
+  assert.equal(again.statusCode, 409, again.body);
+  assert.match(again.body, /уже есть действующее заявление/);
+});
+
+test('a guardian withdraws from the page with a confirmation; a second application for the same child re-renders the form with 409', async () => {
+  const [k1] = await kindergartens();
+  const { child, agent } = await family();
+  const form = { childId: child.id, municipalityId: '1', preferences: [k1!.id], ...conditions, op: 'submit' };
+  const created = await agent.post('/preschool/apply', form);
+  assert.equal(created.statusCode, 303);
+  const id = idOf(created.headers.location);
+  const twice = await agent.post('/preschool/apply', form);
+  assert.equal(twice.statusCode, 409);
+  assert.match(twice.body, /уже есть действующее заявление/);
+  const unconfirmed = await agent.post(`/preschool/applications/${id}/withdraw`, {});
+  assert.equal(unconfirmed.statusCode, 422);
+  const withdrawn = await agent.post(`/preschool/applications/${id}/withdraw`, { confirm: 'yes' });
+  assert.equal(withdrawn.statusCode, 303);
+  const page = await agent.get(`/preschool/applications/${id}?saved=withdrawn`);
+  assert.match(page.body, /Снято с учёта/);
+  assert.match(page.body, /отозвано заявителем/);
+  assert.doesNotMatch(page.body, /Изменить список детских садов/);
+});
