@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { can, isStaff, type Actor } from '../../platform/access/access.ts';
+import { can, hasRole, isStaff, type Actor } from '../../platform/access/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError, errors as appErrors, type FieldErrors } from '../../platform/errors.ts';
 import { noStore } from '../../platform/http/request-context.ts';
@@ -286,15 +286,24 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
 
   app.get('/preschool', hidden, async (request, reply) => {
     const actor = request.actor;
-    requireAccount(actor);
-    const canApply = can(actor, applicationCreatePolicy, 'applyOnline', { municipalityId: 0 });
+    // Open to everyone: visitors learn how the service works and find the public queue.
+    const canApply = actor.kind === 'account' && can(actor, applicationCreatePolicy, 'applyOnline', { municipalityId: 0 });
     const { items } = canApply ? await listApplications(db, applicationListScope(actor, 'own'), { limit: 100 }) : { items: [] };
     const notice = notices[str(request.query as Record<string, unknown>, 'saved')] ?? null;
+    // Links to the staff tools each role has; every tool checks its own policy again.
+    const tools: Array<{ href: string; label: Message }> = [];
+    if (hasRole(actor, 'organizationHead', 'municipalOperator', 'regionalAdmin')) tools.push({ href: '/preschool/groups', label: { ru: 'Группы и план мест', en: 'Groups and the plan of places' } });
+    if (hasRole(actor, 'organizationHead')) tools.push({ href: '/preschool/offers', label: { ru: 'Направления в мой детский сад', en: 'Offers to my kindergarten' } });
+    if (hasRole(actor, 'municipalOperator', 'regionalAdmin')) {
+      tools.push({ href: '/preschool/allocation', label: { ru: 'Комплектование', en: 'Allocation runs' } });
+      tools.push({ href: '/preschool/overdue', label: { ru: 'Просроченные сроки', en: 'Overdue deadlines' } });
+    }
+    if (hasRole(actor, 'regionalAdmin')) tools.push({ href: '/preschool/settings', label: { ru: 'Справочники и настройки', en: 'Reference data and settings' } });
     return sendPage(
       request,
       reply,
       translate(request.locale, { ru: 'Детский сад', en: 'Kindergarten' }),
-      <GuardianHomeView items={items} canApply={canApply} deskLink={mayUseDesk(actor)} notice={notice} />,
+      <GuardianHomeView items={items} canApply={canApply} deskLink={mayUseDesk(actor)} notice={notice} anonymous={actor.kind === 'anonymous'} tools={tools} />,
     );
   });
 

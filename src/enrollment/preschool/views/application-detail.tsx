@@ -243,13 +243,49 @@ export interface GuardianListItem {
 }
 
 /** /preschool: the guardian's applications and the way to a new one. */
-export function GuardianHomeView(props: { items: GuardianListItem[]; canApply: boolean; deskLink: boolean; notice: Message | null }) {
+export function GuardianHomeView(props: {
+  items: GuardianListItem[];
+  canApply: boolean;
+  deskLink: boolean;
+  notice: Message | null;
+  anonymous?: boolean;
+  tools?: Array<{ href: string; label: Message }>;
+}) {
   const t = useT();
   const { locale } = usePage();
   return (
     <>
       <h1>{t({ ru: 'Детский сад: очередь и заявления', en: 'Kindergarten: waiting list and applications' })}</h1>
       {props.notice && <Notice kind="success">{t(props.notice)}</Notice>}
+      {props.anonymous && (
+        <>
+          <p>
+            {t({
+              ru: 'Поставьте ребёнка на учёт для зачисления в детский сад: выберите до пяти детских садов, укажите желаемую дату и льготу. Место в очереди и ход комплектования открыты всем — по номеру заявления, без имён.',
+              en: 'Register a child for a kindergarten place: choose up to five kindergartens, the desired start date and any benefit. Queue positions and allocation results are public — by application number, never by name.',
+            })}
+          </p>
+          <p>
+            <a class="button button--primary" href="/login?return=/preschool">
+              {t({ ru: 'Войти, чтобы подать заявление', en: 'Log in to apply' })}
+            </a>
+          </p>
+          <p>
+            <a href="/preschool/protocols">{t({ ru: 'Протоколы комплектования', en: 'Allocation protocols' })}</a>
+          </p>
+        </>
+      )}
+      {props.tools && props.tools.length > 0 && (
+        <nav aria-label={t({ ru: 'Инструменты специалиста', en: 'Staff tools' })}>
+          <ul>
+            {props.tools.map((tool) => (
+              <li key={tool.href}>
+                <a href={tool.href}>{t(tool.label)}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
       {props.canApply && (
         <p>
           <a class="button button--primary" href="/preschool/apply">
