@@ -3,10 +3,12 @@
  * and inQueue applications written straight into the tables (no audit): this builds data, it is
  * not a user's action.
  */
-import type { Executor } from '../../platform/db/connect.ts';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../platform/db/connect.ts';
 import { createOrganization } from '../../registry/organization.factory.ts';
 import { createPerson, linkGuardianDirectly } from '../../registry/person.factory.ts';
 import { kindergartenGroup, preschoolApplication, preschoolPreference, type ApplicationStatus, type BenefitStatus } from './preschool.schema.ts';
+import { ageGroupFor, getPreschoolSettings, listReference } from './reference.service.ts';
 
 let sequence = 0;
 
@@ -51,7 +53,9 @@ export interface ApplicationFixture {
 
 /**
  * An application of a child born 2023-03-01 (age group 3-4 for a start on 2026-09-01), in the
- * queue, registered at `registeredAt`, listing `preferences` in order.
+ * queue, registered at `registeredAt`, listing `preferences` in order. Its age group is stored as
+ * registration stores it (migrations/0009, ageGroupFor on the region's settings), so the queue
+ * position, the public queue and allocation runs all see the group a real application has.
  */
 export async function createQueuedApplication(
   db: Executor,
@@ -76,6 +80,9 @@ export async function createQueuedApplication(
   const child = await createPerson(db, { birthDate: options.birthDate ?? '2023-03-01', ...(options.childLastName ? { lastName: options.childLastName } : {}) });
   await linkGuardianDirectly(db, guardianId, child.id);
   const registeredAt = options.registeredAt ?? new Date(Date.UTC(2025, 0, 1, 0, 0, sequence));
+  const desiredStartDate = options.desiredStartDate ?? '2026-09-01';
+  const [settings, ageGroups] = await Promise.all([getPreschoolSettings(db), listReference(db, 'ageGroups', { activeOnly: true })]);
+  const ageGroupCode = ageGroupFor(child.birthDate, desiredStartDate, settings, ageGroups)?.code ?? null;
   const number = `23-01-2025-${String(sequence).padStart(6, '0')}-${Math.random().toString(36).slice(2, 6)}`;
   const [row] = await db
     .insert(preschoolApplication)
@@ -86,7 +93,7 @@ export async function createQueuedApplication(
       municipalityId: options.municipalityId ?? 1,
       registeredAt,
       submittedVia: 'online',
-      desiredStartDate: options.desiredStartDate ?? '2026-09-01',
+      desiredStartDate,
       orientationCode: 'general',
       stayModeCode: 'fullDay',
       benefitCode: options.benefitCode ?? null,
@@ -97,6 +104,8 @@ export async function createQueuedApplication(
       decisionDueAt: registeredAt,
     })
     .returning();
+  // the column of migrations/0009 (its Drizzle mirror is private to application.service.ts)
+  await queryRows(db, sql`UPDATE preschool_application SET age_group_code = ${ageGroupCode} WHERE id = ${row!.id} RETURNING id`);
   if (options.preferences.length > 0) {
     await db.insert(preschoolPreference).values(options.preferences.map((organizationId, i) => ({ applicationId: row!.id, rank: i + 1, organizationId })));
   }

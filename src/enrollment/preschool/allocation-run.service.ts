@@ -13,8 +13,10 @@
  *   `<kindergarten short code>/<age group>/<orientation>/<stay mode>`, the short code being the
  *   shortest prefix (at least 8 characters) of the kindergarten's id that is unique in the run.
  * - an applicant's preferences: their preferred kindergartens in rank order, each mapped to the
- *   pool of their age group (age on the reference day of the desired start year, see
- *   settings), orientation and stay mode; kindergartens without such a pool are skipped.
+ *   pool of their age group, orientation and stay mode; kindergartens without such a pool are
+ *   skipped. The age group is the one stored at registration (migrations/0009: age on the
+ *   reference day of the desired start year, reference.service.ts ageGroupFor) — the same the
+ *   queue position counts in, so a run and the queue never disagree about a child's group.
  * - priority at each place, in tiers (ties inside a tier go to the tie-break): a verified
  *   out-of-turn benefit; a verified first-priority benefit; a sibling attending that kindergarten
  *   (Federal Law 273-FZ art. 67 part 3.1) or a verified preferential benefit; then everyone else.
@@ -38,7 +40,6 @@ import { iterateOrganizations } from '../../registry/organization.service.ts';
 import { freePlaces, groupsByPool, poolKey, type PlacePool } from './group.service.ts';
 import { issueOffers, offerAcceptanceDays } from './offer.service.ts';
 import { allocationRun, type BenefitLevel } from './preschool.schema.ts';
-import { ageGroupFor, getPreschoolSettings, listReference } from './reference.service.ts';
 
 export type RunKind = 'main' | 'topUp';
 export const runKinds: readonly RunKind[] = ['main', 'topUp'];
@@ -138,13 +139,10 @@ export function settlementOf(address: string): string {
 
 /** Reads the applicants of a run: inQueue, desired start on or before the date, registration order. */
 async function loadApplicants(db: Executor, municipalityId: number, allocationDate: string): Promise<ApplicantFacts[]> {
-  const settings = await getPreschoolSettings(db);
-  const ageGroups = await listReference(db, 'ageGroups', { activeOnly: true });
   const rows = await queryRows<{
     number: string;
     child_id: string;
-    birth_date: string;
-    desired_start_date: string;
+    age_group_code: string | null;
     orientation_code: string;
     stay_mode_code: string;
     level: BenefitLevel | null;
@@ -152,11 +150,10 @@ async function loadApplicants(db: Executor, municipalityId: number, allocationDa
     preferences: string | null;
   }>(
     db,
-    sql`SELECT a.number, a.child_id::text AS child_id, c.birth_date::text AS birth_date, a.desired_start_date::text AS desired_start_date,
+    sql`SELECT a.number, a.child_id::text AS child_id, a.age_group_code,
           a.orientation_code, a.stay_mode_code, CASE WHEN a.benefit_status = 'verified' THEN b.level END AS level, a.consent_alternative,
           (SELECT string_agg(p.organization_id::text, ',' ORDER BY p.rank) FROM preschool_preference p WHERE p.application_id = a.id) AS preferences
         FROM preschool_application a
-        JOIN preschool_applicant_child c ON c.application_id = a.id
         LEFT JOIN preschool_benefit b ON b.code = a.benefit_code
         WHERE a.municipality_id = ${municipalityId} AND a.status = 'inQueue' AND a.desired_start_date <= ${allocationDate}::date
         ORDER BY a.registered_at, a.number`,
@@ -178,7 +175,7 @@ async function loadApplicants(db: Executor, municipalityId: number, allocationDa
     const level = r.level ? tierOfLevel[r.level] : 3;
     return {
       number: r.number,
-      ageGroupCode: ageGroupFor(r.birth_date, r.desired_start_date, settings, ageGroups)?.code ?? null,
+      ageGroupCode: r.age_group_code,
       orientationCode: r.orientation_code,
       stayModeCode: r.stay_mode_code,
       benefitTier: level,

@@ -116,11 +116,28 @@ export function registerPublicQueueRoutes(app: FastifyInstance, context: AppCont
     rank: Type.Integer(),
     ageGroupCode: Type.Union([Type.String(), Type.Null()]),
     position: Type.Union([Type.Integer(), Type.Null()], { description: 'Null unless the application is in the queue' }),
+    ahead: Type.Integer({ description: 'Applications of that queue ahead of this one' }),
     queueLength: Type.Integer(),
+  });
+  const LookupResult = Type.Object({
+    number: Type.String(),
+    status: Type.String(),
+    tier: Type.Integer({ description: '0 out of turn, 1 first priority, 2 preferential (verified benefits only), 3 general' }),
+    ageGroupCode: Type.Union([Type.String(), Type.Null()]),
+    ageGroupName: Type.Union([Type.String(), Type.Null()]),
+    positions: Type.Array(Position),
+    howComputed: Type.Object({ ru: Type.String(), en: Type.String() }, { description: 'How the position is computed' }),
   });
   app.post(
     '/api/v1/preschool/public/queue-position',
-    { schema: { tags, summary: 'Queue position by application number (public; nothing personal)', body: LookupBody, response: { 200: Type.Object({ number: Type.String(), status: Type.String(), tier: Type.Integer(), positions: Type.Array(Position) }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Queue position by application number (public; nothing personal; the same figures as the guardian’s application page)',
+        body: LookupBody,
+        response: { 200: LookupResult },
+      },
+    },
     async (request) => {
       const found = await lookupQueuePosition(db, (request.body as Static<typeof LookupBody>).number);
       if (!found) throw errors.notFound();

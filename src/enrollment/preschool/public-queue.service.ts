@@ -1,71 +1,34 @@
 /**
  * The public queue (fairness and openness, DESIGN.md): anyone, without logging in, sees
  * - by application number: its status and its position in the queue of each preferred
- *   kindergarten (queue-position.ts defines the position) — nothing personal;
+ *   kindergarten — nothing personal;
  * - per kindergarten and age group: the queue in order, application numbers only, and the free
  *   places.
- * Age groups follow reference.service.ts (ageGroupFor), tiers and order queue-position.ts.
+ * A parent must see the same position here as on the application's own page, so there is one
+ * definition (queue-position.ts) and one code path: the lookup by number calls the guardian
+ * page's `findQueuePosition` (application.service.ts), and the kindergarten's queue orders by the
+ * pure comparator over the same rows that query counts — the age group stored at registration
+ * (migrations/0009), the tier of a verified benefit, registration time, id.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../platform/db/connect.ts';
+import type { Message } from '../../platform/i18n/i18n.ts';
 import { findOrganization } from '../../registry/organization.service.ts';
+import { findQueuePosition } from './application.service.ts';
 import { freePlaces } from './group.service.ts';
 import type { ApplicationStatus, BenefitLevel, BenefitStatus } from './preschool.schema.ts';
-import { benefitTier, compareQueueEntries, queuePosition, type QueueEntry, type Tier } from './queue-position.ts';
-import { ageGroupFor, getPreschoolSettings, listReference } from './reference.service.ts';
-
-interface QueueRow {
-  id: string;
-  number: string;
-  organization_id: string;
-  rank: number;
-  registered_at: string | Date;
-  level: BenefitLevel | null;
-  benefit_status: BenefitStatus;
-  birth_date: string;
-  desired_start_date: string;
-}
-
-interface QueuedApplication extends QueueEntry {
-  number: string;
-  organizationId: string;
-  ageGroupCode: string | null;
-}
-
-/** inQueue applications of a municipality that list any of these kindergartens, with their age group. */
-async function queuedListing(db: Executor, municipalityId: number, organizationIds: readonly string[]): Promise<QueuedApplication[]> {
-  if (organizationIds.length === 0) return [];
-  const [settings, ageGroups, rows] = await Promise.all([
-    getPreschoolSettings(db),
-    listReference(db, 'ageGroups', { activeOnly: true }),
-    queryRows<QueueRow>(
-    db,
-    sql`SELECT a.id::text AS id, a.number, p.organization_id::text AS organization_id, p.rank, a.registered_at,
-          b.level, a.benefit_status, c.birth_date::text AS birth_date, a.desired_start_date::text AS desired_start_date
-        FROM preschool_preference p
-        JOIN preschool_application a ON a.id = p.application_id
-        JOIN preschool_applicant_child c ON c.application_id = a.id
-        LEFT JOIN preschool_benefit b ON b.code = a.benefit_code
-        WHERE p.organization_id IN (SELECT unnest(string_to_array(${organizationIds.join(',')}, ','))::uuid)
-          AND a.status = 'inQueue' AND a.municipality_id = ${municipalityId}`,
-    ),
-  ]);
-  return rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    organizationId: r.organization_id,
-    tier: benefitTier(r.level, r.benefit_status),
-    registeredAt: new Date(r.registered_at),
-    ageGroupCode: ageGroupFor(r.birth_date, r.desired_start_date, settings, ageGroups)?.code ?? null,
-  }));
-}
+import { benefitTier, compareQueueEntries, queueRuleExplanation, type QueueEntry, type Tier } from './queue-position.ts';
+import { listReference } from './reference.service.ts';
 
 export interface PositionAtKindergarten {
   organizationId: string;
   kindergartenName: string;
   rank: number;
   ageGroupCode: string | null;
+  /** Null unless the application is in the queue (as on the guardian's page). */
   position: number | null;
+  /** Applications of that queue ahead of this one. */
+  ahead: number;
   queueLength: number;
 }
 
@@ -73,48 +36,82 @@ export interface PublicQueueLookup {
   number: string;
   status: ApplicationStatus;
   tier: Tier;
+  ageGroupCode: string | null;
+  ageGroupName: string | null;
   positions: PositionAtKindergarten[];
+  /** How the position is computed (queue-position.ts), shown beside it. */
+  howComputed: Message;
 }
 
-/** Status and positions of one application by its number, or null when no such number exists. */
+/**
+ * Status and positions of one application by its number, or null when no such number exists.
+ * Three round trips, the last two in parallel: the number's application id and preferred
+ * kindergartens; then `findQueuePosition` (the guardian page's one query) beside the
+ * kindergartens' short names and the age group's name.
+ */
 export async function lookupQueuePosition(db: Executor, number: string): Promise<PublicQueueLookup | null> {
-  const [application] = await queryRows<{
-    id: string;
-    number: string;
-    status: ApplicationStatus;
-    municipality_id: number;
-    level: BenefitLevel | null;
-    benefit_status: BenefitStatus;
-    preferences: string | null;
-  }>(
+  const [application] = await queryRows<{ id: string; number: string; preferences: string | null }>(
     db,
-    sql`SELECT a.id::text AS id, a.number, a.status, a.municipality_id, b.level, a.benefit_status,
+    sql`SELECT a.id::text AS id, a.number,
           (SELECT string_agg(p.organization_id::text, ',' ORDER BY p.rank) FROM preschool_preference p WHERE p.application_id = a.id) AS preferences
-        FROM preschool_application a LEFT JOIN preschool_benefit b ON b.code = a.benefit_code
+        FROM preschool_application a
         WHERE a.number = ${number}`,
   );
   if (!application) return null;
   const preferred = application.preferences ? application.preferences.split(',') : [];
-  const tier = benefitTier(application.level, application.benefit_status);
-  // Only queued applications hold a position; the rest are read in parallel (one round trip of wall time).
-  const queued = application.status === 'inQueue';
-  const [listing, names] = await Promise.all([
-    queued ? queuedListing(db, Number(application.municipality_id), preferred) : Promise.resolve([]),
-    Promise.all(preferred.map(async (id) => (await findOrganization(db, id))?.shortName ?? '')),
+  const [queue, names, ageGroups] = await Promise.all([
+    findQueuePosition(db, application.id),
+    Promise.all(preferred.map(async (id) => [id, (await findOrganization(db, id))?.shortName ?? ''] as const)),
+    listReference(db, 'ageGroups'),
   ]);
-  const self = listing.find((q) => q.id === application.id);
-  const positions = preferred.map((organizationId, i) => {
-    const queue = self ? listing.filter((q) => q.organizationId === organizationId && q.ageGroupCode === self.ageGroupCode) : [];
-    return {
-      organizationId,
-      kindergartenName: names[i]!,
-      rank: i + 1,
-      ageGroupCode: self?.ageGroupCode ?? null,
-      position: self ? queuePosition(self, queue) : null,
-      queueLength: queue.length,
-    };
-  });
-  return { number: application.number, status: application.status, tier, positions };
+  if (!queue) return null;
+  const nameOf = new Map(names);
+  const inQueue = queue.status === 'inQueue';
+  return {
+    number: application.number,
+    status: queue.status,
+    tier: queue.tier,
+    ageGroupCode: queue.ageGroupCode,
+    ageGroupName: ageGroups.find((g) => g.code === queue.ageGroupCode)?.nameRu ?? null,
+    positions: queue.places.map((place) => ({
+      organizationId: place.organizationId,
+      kindergartenName: nameOf.get(place.organizationId) ?? '',
+      rank: place.rank,
+      ageGroupCode: queue.ageGroupCode,
+      position: inQueue ? place.position : null,
+      ahead: place.ahead,
+      queueLength: place.total,
+    })),
+    howComputed: queueRuleExplanation,
+  };
+}
+
+interface QueuedApplication extends QueueEntry {
+  number: string;
+  ageGroupCode: string | null;
+}
+
+/**
+ * The waiting list of one kindergarten: inQueue applications of its municipality that list it
+ * (at any rank), with the stored age group — the rows `findQueuePosition` counts.
+ */
+async function queuedAt(db: Executor, municipalityId: number, organizationId: string): Promise<QueuedApplication[]> {
+  const rows = await queryRows<{ id: string; number: string; registered_at: string | Date; level: BenefitLevel | null; benefit_status: BenefitStatus; age_group_code: string | null }>(
+    db,
+    sql`SELECT a.id::text AS id, a.number, a.registered_at, b.level, a.benefit_status, a.age_group_code
+        FROM preschool_preference p
+        JOIN preschool_application a ON a.id = p.application_id
+        LEFT JOIN preschool_benefit b ON b.code = a.benefit_code
+        WHERE p.organization_id = ${organizationId} AND a.status = 'inQueue' AND a.municipality_id = ${municipalityId}`,
+  );
+  // registered_at is written from a JS Date (millisecond precision), so Date keeps the database's order
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    tier: benefitTier(r.level, r.benefit_status),
+    registeredAt: new Date(r.registered_at),
+    ageGroupCode: r.age_group_code,
+  }));
 }
 
 export interface KindergartenQueue {
@@ -125,14 +122,19 @@ export interface KindergartenQueue {
   ageGroups: Array<{ code: string; name: string; free: number; queue: Array<{ position: number; number: string; tier: Tier }> }>;
 }
 
-/** Per age group: free places and the queue in order (numbers only). Null when not a kindergarten. */
+/**
+ * Per age group: free places and the queue in order (numbers only) by the pure comparator of
+ * queue-position.ts, so the n-th row here is the application whose guardian sees position n.
+ * Null when not a kindergarten.
+ */
 export async function kindergartenQueue(db: Executor, organizationId: string): Promise<KindergartenQueue | null> {
   const org = await findOrganization(db, organizationId);
   if (!org || org.kind !== 'kindergarten') return null;
   const [listing, groups, ageGroups] = await Promise.all([
-    queuedListing(db, org.municipalityId, [org.id]),
+    queuedAt(db, org.municipalityId, org.id),
     freePlaces(db, { municipalityId: org.municipalityId, organizationIds: [org.id] }),
-    listReference(db, 'ageGroups', { activeOnly: true }),
+    // inactive groups too: an application keeps the group it was registered in
+    listReference(db, 'ageGroups'),
   ]);
   const ageGroupsOut = ageGroups
     .map((g) => {

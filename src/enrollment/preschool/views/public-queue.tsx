@@ -4,7 +4,7 @@ import { formatNumber } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Form, SummaryList, Table, TextField } from '../../../web/components.tsx';
 import { usePage, useT } from '../../../web/page-context.ts';
 import type { KindergartenQueue, PublicQueueLookup } from '../public-queue.service.ts';
-import { queueRuleExplanation, tierNames } from '../queue-position.ts';
+import { tierNames } from '../queue-position.ts';
 import { statusNames } from '../status.ts';
 
 export function PublicQueueLookupView(props: { number: string; errors: FieldErrors; found: PublicQueueLookup | null }) {
@@ -22,9 +22,18 @@ export function PublicQueueLookupView(props: { number: string; errors: FieldErro
       {props.found && (
         <section aria-labelledby="queue-result">
           <h2 id="queue-result">{t({ ru: `Заявление № ${props.found.number}`, en: `Application ${props.found.number}` })}</h2>
-          <SummaryList rows={[[t({ ru: 'Статус', en: 'Status' }), t(statusNames[props.found.status])], [t({ ru: 'Очередь', en: 'Queue' }), t(tierNames[props.found.tier])]]} />
+          <SummaryList
+            rows={[
+              [t({ ru: 'Статус', en: 'Status' }), t(statusNames[props.found.status])],
+              [t({ ru: 'Очередь', en: 'Queue' }), t(tierNames[props.found.tier])],
+              [t({ ru: 'Возрастная группа', en: 'Age group' }), props.found.ageGroupName ?? props.found.ageGroupCode ?? '—'],
+            ]}
+          />
+          {props.found.status !== 'inQueue' && (
+            <p>{t({ ru: 'Место в очереди появляется, когда заявление в статусе «В очереди».', en: 'A position appears when the application is "In the queue".' })}</p>
+          )}
           <Table caption={t({ ru: 'Место в очереди по выбранным детским садам', en: 'Position at each chosen kindergarten' })}
-            headers={[t({ ru: '№ выбора', en: 'Choice' }), t({ ru: 'Детский сад', en: 'Kindergarten' }), t({ ru: 'Место', en: 'Position' }), t({ ru: 'Всего в очереди', en: 'In the queue' })]}>
+            headers={[t({ ru: '№ выбора', en: 'Choice' }), t({ ru: 'Детский сад', en: 'Kindergarten' }), t({ ru: 'Место', en: 'Position' }), t({ ru: 'Впереди', en: 'Ahead' }), t({ ru: 'Всего в очереди', en: 'In the queue' })]}>
             {props.found.positions.map((p) => (
               <tr key={p.organizationId}>
                 <td>{p.rank}</td>
@@ -32,11 +41,12 @@ export function PublicQueueLookupView(props: { number: string; errors: FieldErro
                   <a href={`/preschool/queue/kindergartens/${p.organizationId}`}>{p.kindergartenName}</a>
                 </td>
                 <td>{p.position === null ? '—' : formatNumber(locale, p.position)}</td>
+                <td>{formatNumber(locale, p.ahead)}</td>
                 <td>{formatNumber(locale, p.queueLength)}</td>
               </tr>
             ))}
           </Table>
-          <p class="hint">{t(queueRuleExplanation)}</p>
+          <p class="hint">{t(props.found.howComputed)}</p>
         </section>
       )}
       <p>
