@@ -1,5 +1,5 @@
 /**
- * `npm run bench:preschool [-- --applicants N] [-- --no-record]`: the kindergarten allocation end
+ * `npm run bench:preschool [-- --applicants N] [-- --no-record] [-- --keep]`: the kindergarten allocation end
  * to end on PostgreSQL. A fresh database gets, in one municipality, 1,600 kindergartens × 6 age
  * groups of approved places and 150,000 applications in the queue with 5 preferred kindergartens
  * each (near "home", a skewed share of siblings attending and verified benefits), generated
@@ -26,6 +26,7 @@ import pg from 'pg';
 import { allocate } from '../src/enrollment/allocation/allocate.ts';
 import { buildAllocationInstance, commitRun, createDryRun, type RunOptions } from '../src/enrollment/preschool/allocation-run.service.ts';
 import { lookupQueuePosition } from '../src/enrollment/preschool/public-queue.service.ts';
+import { ageGroupFor, getPreschoolSettings, listReference } from '../src/enrollment/preschool/reference.service.ts';
 import type { AuditOrigin } from '../src/platform/audit/audit.ts';
 import { ManualClock } from '../src/platform/context.ts';
 import { connectDatabase } from '../src/platform/db/connect.ts';
@@ -40,6 +41,8 @@ const KINDERGARTENS = option('kindergartens', 1_600);
 const GUARDIANS = Math.round(APPLICANTS * 0.8);
 const LOOKUPS = 1_000;
 const record = !argv.includes('--no-record');
+// --keep: leave the database behind (its name is printed) to EXPLAIN queries on it; drop it by hand
+const keep = argv.includes('--keep');
 const benchmarksFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/benchmarks.md');
 const sectionTitle = '## Kindergarten allocation end to end (`npm run bench:preschool`)';
 
@@ -56,8 +59,27 @@ async function admin(query: string): Promise<void> {
   }
 }
 
+// Children's birth dates: 2020-01-15 + ((g * 37) mod BIRTH_DAYS) days.
+const BIRTH_DAYS = 2_000;
+
+/**
+ * The age group registration stores for each of the BIRTH_DAYS birth dates (desired start
+ * 2026-09-01), computed by the same function as a real registration (ageGroupFor) on the
+ * database's reference data, as a SQL array literal indexed by 1 + offset.
+ */
+async function ageGroupArray(db: Parameters<typeof getPreschoolSettings>[0]): Promise<string> {
+  const [settings, ageGroups] = await Promise.all([getPreschoolSettings(db), listReference(db, 'ageGroups', { activeOnly: true })]);
+  const first = Date.UTC(2020, 0, 15);
+  const codes = Array.from({ length: BIRTH_DAYS }, (_, offset) => {
+    const birthDate = new Date(first + offset * 86_400_000).toISOString().slice(0, 10);
+    const code = ageGroupFor(birthDate, '2026-09-01', settings, ageGroups)?.code;
+    return code ? `'${code.replace(/'/g, "''")}'` : 'NULL';
+  });
+  return `(ARRAY[${codes.join(',')}]::text[])`;
+}
+
 /** The deterministic region: every value is arithmetic on the row number. */
-function generationSql(): string[] {
+function generationSql(ageGroups: string): string[] {
   const kg = (expr: string) => `('00000000-0000-4000-8000-' || lpad(to_hex(${expr}), 12, '0'))::uuid`;
   return [
     `INSERT INTO organization (id, municipality_id, kind, full_name, short_name, address, inn, ogrn)
@@ -73,7 +95,7 @@ function generationSql(): string[] {
      SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Родитель', 'Имя', date '1990-01-01' + g % 3000, 'female', 1
      FROM generate_series(1, ${GUARDIANS}) g`,
     `INSERT INTO person (id, last_name, first_name, birth_date, sex, municipality_id)
-     SELECT ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Ребёнок', 'Имя', date '2020-01-15' + (g * 37) % 2000, 'male', 1
+     SELECT ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Ребёнок', 'Имя', date '2020-01-15' + (g * 37) % ${BIRTH_DAYS}, 'male', 1
      FROM generate_series(1, ${APPLICANTS}) g`,
     // One in eight guardians has an older child attending a kindergarten near home.
     `INSERT INTO person (id, last_name, first_name, birth_date, sex, municipality_id, organization_id)
@@ -85,22 +107,26 @@ function generationSql(): string[] {
     `INSERT INTO guardian_link (guardian_id, child_id, relation)
      SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-b000-' || lpad(to_hex(g), 12, '0'))::uuid, 'mother'
      FROM generate_series(1, ${Math.round(GUARDIANS / 8)}) g`,
-    // Applications: registered 10 minutes apart; 2% first priority, 1% out of turn (verified).
+    // Applications: registered 10 minutes apart; 2% first priority, 1% out of turn (verified);
+    // the age group stored as registration stores it (migrations/0009).
     `INSERT INTO preschool_application (id, number, child_id, guardian_id, municipality_id, registered_at, submitted_via, desired_start_date,
-        orientation_code, stay_mode_code, benefit_code, benefit_status, consent_alternative, status, status_changed_at, decision_due_at)
+        orientation_code, stay_mode_code, benefit_code, benefit_status, consent_alternative, status, status_changed_at, decision_due_at, age_group_code)
      SELECT ('00000000-0000-4000-c000-' || lpad(to_hex(g), 12, '0'))::uuid, '23-01-2025-' || lpad(g::text, 6, '0'),
             ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-9000-' || lpad(to_hex(1 + (g - 1) % ${GUARDIANS}), 12, '0'))::uuid,
             1, timestamptz '2021-01-01 00:00:00+00' + g * interval '10 minutes', 'online', date '2026-09-01', 'general', 'fullDay',
             CASE WHEN g % 100 = 0 THEN 'judge' WHEN g % 50 = 0 THEN 'police' END,
             CASE WHEN g % 50 = 0 THEN 'verified' ELSE 'none' END, g % 3 = 0, 'inQueue',
-            timestamptz '2021-01-01 00:00:00+00' + g * interval '10 minutes', timestamptz '2021-01-01 00:00:00+00' + g * interval '10 minutes'
+            timestamptz '2021-01-01 00:00:00+00' + g * interval '10 minutes', timestamptz '2021-01-01 00:00:00+00' + g * interval '10 minutes',
+            ${ageGroups}[1 + (g * 37) % ${BIRTH_DAYS}]
      FROM generate_series(1, ${APPLICANTS}) g`,
     // Five kindergartens near home (home ± a step), the first the one nearest.
     `INSERT INTO preschool_preference (application_id, rank, organization_id)
      SELECT ('00000000-0000-4000-c000-' || lpad(to_hex(g), 12, '0'))::uuid, k + 1,
             ${kg(`1 + (((g * 7919) % ${KINDERGARTENS}) + k * (1 + g % 13)) % ${KINDERGARTENS}`)}
      FROM generate_series(1, ${APPLICANTS}) g, generate_series(0, 4) k`,
-    'ANALYZE',
+    // What autovacuum does to a loaded table in steady state: statistics, and the visibility map
+    // that lets the queue position's covering indexes (migrations/0012) answer index-only.
+    'VACUUM ANALYZE',
   ];
 }
 
@@ -119,8 +145,9 @@ async function main(): Promise<void> {
     await migrate(handle);
     await installRegion(handle.db);
     const generationStarted = performance.now();
+    const ageGroups = await ageGroupArray(handle.db);
     await handle.withConnection(async (exec) => {
-      for (const statement of generationSql()) await exec(statement);
+      for (const statement of generationSql(ageGroups)) await exec(statement);
     });
     const generationMs = performance.now() - generationStarted;
     console.log(`generated ${fmt(APPLICANTS)} applications in ${seconds(generationMs)} s`);
@@ -201,7 +228,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await handle.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (keep) console.log(`kept database ${name}`);
+    else await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 

@@ -758,11 +758,13 @@ export interface QueuePositionResult {
 /**
  * The queue position of one application at each of its preferred kindergartens (the rule is in
  * queue-position.ts), in ONE query: the inQueue applications of the same municipality and age
- * group (index preschool_application_waiting) that list any of its kindergartens (index
- * preschool_preference_organization), read once and counted per kindergarten — ahead by
- * (tier, registered_at, id), and in total. Measured on PostgreSQL with 60,000 applications,
- * 5 preferences each over 300 kindergartens of one municipality (~9,500 waiting per age group):
- * p50 12 ms, p95 14 ms per lookup on this 2-core machine.
+ * group (covering index preschool_application_waiting_covering, migrations/0012) that list any
+ * of its kindergartens (covering index preschool_preference_organization_application), read once
+ * and counted per kindergarten — ahead by (tier, registered_at, id), and in total. The public
+ * lookup by number (public-queue.service.ts) calls this too, so a parent sees one position.
+ * Measured on PostgreSQL with 150,000 applications, 5 preferences each over 1,600 kindergartens
+ * of one municipality (~27,000 waiting per age group), through the public lookup: p50 12 ms,
+ * p95 18 ms on this 2-core machine (docs/benchmarks.md).
  */
 export async function findQueuePosition(db: Executor, applicationId: string): Promise<QueuePositionResult | null> {
   if (!isUuid(applicationId)) return null;
