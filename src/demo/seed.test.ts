@@ -19,6 +19,10 @@ async function digest(db: Executor): Promise<Record<string, string>> {
     staff_member: sql`SELECT md5(string_agg(concat_ws('|', person_id, organization_id, position, hired_on), E'\n' ORDER BY person_id, organization_id)) AS d FROM staff_member`,
     account: sql`SELECT md5(string_agg(concat_ws('|', id, login, person_id, display_name), E'\n' ORDER BY id)) AS d FROM account`,
     role_grant: sql`SELECT md5(string_agg(concat_ws('|', id, account_id, role, municipality_id, organization_id), E'\n' ORDER BY id)) AS d FROM role_grant`,
+    kindergarten_group: sql`SELECT md5(string_agg(concat_ws('|', id, organization_id, name, age_group_code, orientation_code, stay_mode_code, capacity, occupied, plan_status, approved_by, approved_at), E'\n' ORDER BY id)) AS d FROM kindergarten_group`,
+    preschool_application: sql`SELECT md5(string_agg(concat_ws('|', id, number, child_id, guardian_id, municipality_id, registered_at, submitted_via, desired_start_date, orientation_code, stay_mode_code, benefit_code, benefit_document, benefit_status, consent_alternative, status, status_changed_at, decision_due_at, age_group_code), E'\n' ORDER BY id)) AS d FROM preschool_application`,
+    preschool_preference: sql`SELECT md5(string_agg(concat_ws('|', application_id, rank, organization_id), E'\n' ORDER BY application_id, rank)) AS d FROM preschool_preference`,
+    preschool_status_change: sql`SELECT md5(string_agg(concat_ws('|', id, application_id, from_status, to_status, changed_at, actor_account_id, actor_label, reason), E'\n' ORDER BY id)) AS d FROM preschool_status_change`,
   };
   const out: Record<string, string> = {};
   for (const [table, query] of Object.entries(queries)) out[table] = (await queryRows<{ d: string }>(db, query))[0]!.d;

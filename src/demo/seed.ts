@@ -1,7 +1,8 @@
 /**
  * Seeds the deterministic demo region: organisations of the five kinds in all 44
- * municipalities, their staff, pupils and preschool children with their guardians, and the
- * demo accounts of demo-accounts.ts bound to them. One transaction: the region appears whole
+ * municipalities, their staff, pupils and preschool children with their guardians, the
+ * demo accounts of demo-accounts.ts bound to them, and the kindergarten groups and waiting list
+ * (preschool-demo.ts). One transaction: the region appears whole
  * or not at all. Same (scale, seed) → the same rows, ids included (only the password hashes,
  * salted, differ).
  */
@@ -11,6 +12,7 @@ import { BulkSink } from './bulk-insert.ts';
 import { demoAccounts, type DemoAccount } from './demo-accounts.ts';
 import { RegionGenerator, tableSpecs, type CastMember, type DemoAnchors, type DemoCast } from './generator.ts';
 import { planRegion } from './plan.ts';
+import { seedPreschoolDemo } from './preschool-demo.ts';
 
 export interface SeedOptions {
   /** 1 ≈ the whole Krai (≈ 780,000 pupils); 0.02 is the default demo. */
@@ -134,10 +136,18 @@ export async function seedDemoRegion(db: Executor, options: SeedOptions): Promis
       ]);
     }
     await sink.finish();
-    const tables = { ...sink.written };
+    // The kindergarten service's groups and waiting list (preschool-demo.ts), on the registry rows above.
+    const preschool = await seedPreschoolDemo(tx, {
+      seed: options.seed,
+      kindergartens: plan.flatMap((p) => generator.kindergartensOf(p.municipalityId).map((k) => ({ id: k.id, municipalityId: p.municipalityId, target: k.target }))),
+      excludeChildIds: [preschoolChildPersonId],
+      newId: () => generator.newId(),
+      batchRows: options.batchRows ?? 10_000,
+    });
+    const tables = { ...sink.written, ...preschool.tables };
     const rows = Object.values(tables).reduce((a, b) => a + b, 0);
     options.onProgress?.({ tables, rows, fraction: 1 });
-    const serverMs = Object.fromEntries(Object.entries(sink.serverMs).map(([table, ms]) => [table, Math.round(ms)]));
+    const serverMs = Object.fromEntries(Object.entries({ ...sink.serverMs, ...preschool.serverMs }).map(([table, ms]) => [table, Math.round(ms)]));
     return { rows, ms: Math.round(performance.now() - started), tables, serverMs, anchors };
   });
 }
