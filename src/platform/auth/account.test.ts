@@ -255,3 +255,25 @@ test('guessing codes to switch TOTP off locks like guessing them at login', asyn
   const [row] = await queryRows<{ totp_enabled: boolean }>(t.context.db, sql`SELECT totp_enabled FROM account WHERE id = ${who.id}`);
   assert.equal(row!.totp_enabled, true);
 });
+
+test('a TOTP code is accepted once: the same code cannot log in a second time (RFC 6238 §5.2)', async () => {
+  const who = await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 1 }]);
+  const secret = await enrolTotp(await loggedInAgent(t.app, who));
+  t.clock.advance(60_000);
+  const first = new Agent(t.app);
+  await first.login(who.login);
+  await first.get('/login/second-factor');
+  const code = codeNow(secret);
+  assert.equal((await first.post('/login/second-factor', { code, return: '/account' })).statusCode, 303);
+
+  const replay = new Agent(t.app);
+  await replay.login(who.login);
+  await replay.get('/login/second-factor');
+  const refused = await replay.post('/login/second-factor', { code, return: '/account' });
+  assert.equal(refused.statusCode, 401);
+  assert.match(refused.body, /Код не подошёл/);
+
+  t.clock.advance(30_000);
+  const next = await replay.post('/login/second-factor', { code: codeNow(secret), return: '/account' });
+  assert.equal(next.statusCode, 303);
+});

@@ -191,3 +191,16 @@ export async function actorFromApiToken(db: Executor, token: string, now: Date):
   }
   return { kind: 'account', accountId: row.account.id, personId: row.account.personId, displayName: `${row.account.displayName} / ${row.token.name}`, grants: [grant], via: 'apiToken' };
 }
+
+/**
+ * Accepts a TOTP time step once (RFC 6238 §5.2): true only if it is later than the last step
+ * accepted for the account. One atomic UPDATE, so two concurrent logins with one code cannot both pass.
+ */
+export async function claimTotpStep(db: Executor, accountId: string, step: number): Promise<boolean> {
+  const rows = await db
+    .update(account)
+    .set({ totpLastStep: step })
+    .where(and(eq(account.id, accountId), sql`(${account.totpLastStep} IS NULL OR ${account.totpLastStep} < ${step})`))
+    .returning({ id: account.id });
+  return rows.length === 1;
+}

@@ -11,9 +11,9 @@ import { translate, type Message } from '../i18n/i18n.ts';
 import { cookieOptions, SESSION_COOKIE } from '../http/request-context.ts';
 import { safeReturnPath } from '../http/display.routes.ts';
 import { sendPage } from '../../web/respond.tsx';
-import { clearLoginFailures, completeSecondFactor, createSession, destroySession, findAccountByLogin, lockedUntil, recordLoginFailure } from './accounts.ts';
+import { claimTotpStep, clearLoginFailures, completeSecondFactor, createSession, destroySession, findAccountByLogin, lockedUntil, recordLoginFailure } from './accounts.ts';
 import { verifyPassword } from './passwords.ts';
-import { verifyTotp } from './totp.ts';
+import { totpStep } from './totp.ts';
 import { LoginView, SecondFactorView, type DemoLogin } from './views/login.tsx';
 
 export interface AuthRouteOptions {
@@ -139,7 +139,10 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext, op
     const key = `totp:${pending.account.id}`;
     const lock = await lockedUntil(db, key, now);
     const account = pending.account;
-    if (lock || !account.totpSecret || !verifyTotp(account.totpSecret, code, now)) {
+    const step = !lock && account.totpSecret ? totpStep(account.totpSecret, code, now) : null;
+    // A code already used (a replay, or a second login with the same code) is refused.
+    const accepted = step !== null && (await claimTotpStep(db, account.id, step));
+    if (lock || !accepted) {
       if (!lock) await recordLoginFailure(db, key, { now, maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes });
       await recordAudit(db, request.auditOrigin, { action: 'login-failed', entityType: 'account', entityId: account.id, details: { reason: 'bad-totp' } });
       const error: Message = lock

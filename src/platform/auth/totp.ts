@@ -15,3 +15,11 @@ export function verifyTotp(secretBase32: string, code: string, now: Date): boole
   if (!/^\d{6}$/.test(cleaned)) return false;
   return totpFor(secretBase32).validate({ token: cleaned, timestamp: now.getTime(), window: 1 }) !== null;
 }
+
+/** The time step (30 s period number) a valid code belongs to, or null: for replay protection. */
+export function totpStep(secretBase32: string, code: string, now: Date): number | null {
+  const cleaned = code.replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(cleaned)) return null;
+  const delta = totpFor(secretBase32).validate({ token: cleaned, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / 30_000) + delta;
+}
