@@ -60,7 +60,13 @@ const personInputProperties = {
 };
 
 const PersonInputBody = Type.Object(personInputProperties, { additionalProperties: false });
-const PersonPatchBody = Type.Partial(Type.Object(personInputProperties), { additionalProperties: false });
+const PersonPatchBody = Type.Composite(
+  [
+    Type.Partial(Type.Object(personInputProperties)),
+    Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The version you read; a stale one gets 409' }) }),
+  ],
+  { additionalProperties: false },
+);
 
 const LinkedPersonSchema = Type.Object({
   id: Id,
@@ -94,6 +100,7 @@ const PersonDetail = Type.Object({
     Type.Object({ organizationId: Id, organizationName: Type.String(), position: Type.String(), hiredOn: nullableString() }),
   ),
   updatedAt: Type.String({ format: 'date-time' }),
+  version: Type.Integer({ description: 'Send it back with PATCH: a stale version gets 409' }),
 });
 
 const PersonListEntry = Type.Object({
@@ -164,6 +171,7 @@ function serializeDetail(record: PersonRecord): Static<typeof PersonDetail> {
     children: record.children,
     staff: record.staff.map((s) => ({ organizationId: s.organizationId, organizationName: s.organizationName, position: s.position, hiredOn: s.hiredOn })),
     updatedAt: p.updatedAt.toISOString(),
+    version: p.version,
   };
 }
 
@@ -299,18 +307,19 @@ export function registerPersonApi(app: FastifyInstance, context: AppContext): vo
       schema: {
         tags,
         summary: 'Change some fields of a person (null clears an optional field)',
+        description: 'Send only the fields to change and the version you read. If someone changed the record since, nothing is saved and the answer is 409 (code stale-version): read it again.',
         params: IdParams,
         body: PersonPatchBody,
         response: { 200: PersonDetail, ...problems(401, 403, 404, 409, 422) },
       },
     },
     async (request) => {
-      const body = request.body as Static<typeof PersonPatchBody>;
+      const { version, ...body } = request.body as Static<typeof PersonPatchBody>;
       const record = await loadRecord(request, 'update');
       const parsed = parsePersonInput(formValuesOfJson(body, personFormValues(record.person)), regionToday(context.clock));
       if (!parsed.ok) throw errors.validation(parsed.errors);
       if (movesOutOfReach(request.actor, record.person, parsed.value)) throw errors.validation(placementErrors(parsed.value));
-      await updatePerson(db, request.auditOrigin, record.person, parsed.value, context.clock.now());
+      await updatePerson(db, request.auditOrigin, record.person, version, parsed.value, context.clock.now());
       return serializeDetail((await findPersonRecord(db, record.person.id))!);
     },
   );

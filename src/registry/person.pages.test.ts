@@ -122,12 +122,13 @@ test('the API creates, reads and patches a person; responses with personal data 
   const read = await agent.api('GET', `/api/v1/people/${body.id}`);
   assert.equal(read.statusCode, 200);
   assert.equal(read.headers['cache-control'], 'no-store');
-  const patched = await agent.api('PATCH', `/api/v1/people/${body.id}`, { middleName: 'Сергеевна', phone: '8 918 111 22 33' });
+  const patched = await agent.api('PATCH', `/api/v1/people/${body.id}`, { middleName: 'Сергеевна', phone: '8 918 111 22 33', version: body.version });
   assert.equal(patched.statusCode, 200, patched.body);
   assert.equal(patched.json().middleName, 'Сергеевна');
   assert.equal(patched.json().phone, '+79181112233');
   assert.equal(patched.json().birthCertificateNumber, '000777');
-  const cleared = await agent.api('PATCH', `/api/v1/people/${body.id}`, { middleName: null });
+  assert.equal(patched.json().version, body.version + 1);
+  const cleared = await agent.api('PATCH', `/api/v1/people/${body.id}`, { middleName: null, version: patched.json().version });
   assert.equal(cleared.json().middleName, null);
   const found = await agent.api('POST', '/api/v1/people/search', { q: 'левченко ульяна' });
   assert.equal(found.statusCode, 200, found.body);
@@ -179,6 +180,7 @@ test('an operator edits a person through the form and the change is audited with
     birthCertificateSeries: child.birthCertificateSeries!,
     birthCertificateNumber: child.birthCertificateNumber!,
     snils: child.snils!,
+    version: String(child.version),
   };
   const response = await agent.post(`/people/${child.id}/edit`, values);
   assert.equal(response.statusCode, 303);
@@ -192,7 +194,7 @@ test('an operator edits a person through the form and the change is audited with
 test('an operator cannot move a record into another municipality', async () => {
   const agent = await operator(1);
   const child = await createPerson(t.context.db, { municipalityId: 1 });
-  const moved = await agent.api('PATCH', `/api/v1/people/${child.id}`, { municipalityId: 2 });
+  const moved = await agent.api('PATCH', `/api/v1/people/${child.id}`, { municipalityId: 2, version: child.version });
   assert.equal(moved.statusCode, 422);
   const [row] = await t.context.db.select().from(person).where(eq(person.id, child.id));
   assert.equal(row!.municipalityId, 1);
@@ -369,4 +371,78 @@ test('a search needs a login and the session’s CSRF token', async () => {
   agent.csrfToken = token;
   assert.equal((await agent.post('/people/search', { q: 'Иванов' })).statusCode, 200);
   assert.equal((await agent.api('POST', '/api/v1/people/search', { q: 'Иванов' })).statusCode, 200);
+});
+
+// Lost-update protection: two staff open the same record; the second save must not silently
+// overwrite the first.
+
+function editFormOf(child: typeof person.$inferSelect, overrides: Record<string, string>): Record<string, string> {
+  return {
+    ...childForm(),
+    lastName: child.lastName,
+    firstName: child.firstName,
+    birthDate: child.birthDate,
+    sex: child.sex,
+    birthCertificateSeries: child.birthCertificateSeries ?? '',
+    birthCertificateNumber: child.birthCertificateNumber ?? '',
+    snils: child.snils ?? '',
+    ...overrides,
+  };
+}
+
+test('a page edit made from a stale version is refused with 409, keeps the input, shows what is stored and overwrites nothing', async () => {
+  const first = await operator();
+  const second = await operator();
+  const child = await createPerson(t.context.db, { municipalityId: 1 });
+  const form = await second.get(`/people/${child.id}/edit`);
+  assert.match(form.body, /name="version" value="1"/);
+  const saved = await first.post(`/people/${child.id}/edit`, editFormOf(child, { firstName: 'Первыйвариант', version: '1' }));
+  assert.equal(saved.statusCode, 303, saved.body);
+  const stale = await second.post(`/people/${child.id}/edit`, editFormOf(child, { firstName: 'Второйвариант', version: '1' }));
+  assert.equal(stale.statusCode, 409, stale.body);
+  assert.match(stale.body, /Запись изменил другой пользователь/);
+  assert.match(stale.body, /value="Второйвариант"/, 'the input is kept');
+  assert.match(stale.body, /Первыйвариант/, 'what is stored now is shown');
+  assert.match(stale.body, /name="version" value="2"/, 'a resubmission is made against the stored version');
+  const [row] = await t.context.db.select().from(person).where(eq(person.id, child.id));
+  assert.equal(row!.firstName, 'Первыйвариант');
+  assert.equal(row!.version, 2);
+  const resubmitted = await second.post(`/people/${child.id}/edit`, editFormOf(child, { firstName: 'Второйвариант', version: '2' }));
+  assert.equal(resubmitted.statusCode, 303, resubmitted.body);
+  const [after] = await t.context.db.select().from(person).where(eq(person.id, child.id));
+  assert.equal(after!.firstName, 'Второйвариант');
+  assert.equal(after!.version, 3);
+});
+
+test('a page edit without a version is refused with 422 and saves nothing', async () => {
+  const agent = await operator();
+  const child = await createPerson(t.context.db, { municipalityId: 1 });
+  const response = await agent.post(`/people/${child.id}/edit`, editFormOf(child, { firstName: 'Безверсии' }));
+  assert.equal(response.statusCode, 422);
+  assert.match(response.body, /value="Безверсии"/);
+  const [row] = await t.context.db.select().from(person).where(eq(person.id, child.id));
+  assert.equal(row!.firstName, child.firstName);
+  assert.equal(row!.version, 1);
+});
+
+test('an API patch requires the version; a stale one gets a 409 problem and overwrites nothing, a fresh one passes', async () => {
+  const agent = await operator();
+  const child = await createPerson(t.context.db, { municipalityId: 1 });
+  const read = await agent.api('GET', `/api/v1/people/${child.id}`);
+  assert.equal(read.json().version, 1);
+  const missing = await agent.api('PATCH', `/api/v1/people/${child.id}`, { phone: '8 918 111 22 33' });
+  assert.equal(missing.statusCode, 422, missing.body);
+  const fresh = await agent.api('PATCH', `/api/v1/people/${child.id}`, { phone: '8 918 111 22 33', version: 1 });
+  assert.equal(fresh.statusCode, 200, fresh.body);
+  assert.equal(fresh.json().version, 2);
+  const stale = await agent.api('PATCH', `/api/v1/people/${child.id}`, { phone: '8 918 444 55 66', version: 1 });
+  assert.equal(stale.statusCode, 409, stale.body);
+  assert.match(String(stale.headers['content-type']), /application\/problem\+json/);
+  assert.equal(stale.json().code, 'stale-version');
+  assert.match(stale.json().title, /Запись изменил другой пользователь/);
+  const [row] = await t.context.db.select().from(person).where(eq(person.id, child.id));
+  assert.equal(row!.phone, '+79181112233');
+  assert.equal(row!.version, 2);
+  const updates = await listAuditEvents(t.context.db, { entityType: 'person', entityId: child.id, action: 'update', limit: 10 });
+  assert.equal(updates.length, 1, 'the refused edit is not audited as a change');
 });

@@ -36,6 +36,7 @@ import {
   organizationChoices,
   parsePersonInput,
   parseStaffInput,
+  personFieldLabels,
   personFormValues,
   placementErrors,
   recordPeopleListRead,
@@ -44,6 +45,7 @@ import {
   removeStaffMembership,
   resolvePersonReference,
   setStaffMembership,
+  stalePersonVersionMessage,
   updatePerson,
   type PersonFormValues,
   type PersonInput,
@@ -127,6 +129,7 @@ export function registerPersonPages(app: FastifyInstance, context: AppContext): 
     values: PersonFormValues,
     fieldErrors: FieldErrors,
     status = 200,
+    conflict: { message: Message; differences: Array<[string, string]> } | null = null,
   ) {
     const heading: Message =
       mode.kind === 'create' ? { ru: 'Новая запись о человеке', en: 'New person record' } : { ru: 'Изменение записи', en: 'Edit record' };
@@ -144,6 +147,8 @@ export function registerPersonPages(app: FastifyInstance, context: AppContext): 
         municipalities={await municipalityOptions(request, mode.kind === 'create')}
         organizations={await organizationOptions(request, current)}
         cancelHref={mode.kind === 'create' ? '/people' : `/people/${mode.record.person.id}`}
+        version={mode.kind === 'edit' ? mode.record.person.version : undefined}
+        conflict={conflict}
       />,
       status,
     );
@@ -319,22 +324,51 @@ export function registerPersonPages(app: FastifyInstance, context: AppContext): 
 
   app.post('/people/:id/edit', hidden, async (request, reply) => {
     const values = formValuesOf(request.body);
+    const versionText = stringField((request.body ?? {}) as Record<string, unknown>, 'version');
+    const version = /^\d{1,9}$/.test(versionText) ? Number(versionText) : null;
     const record = await loadRecord(request, 'update');
+    if (version === null) {
+      return showForm(request, reply, { kind: 'edit', record }, values, { version: { ru: 'Форма устарела: откройте её заново', en: 'The form is out of date: open it again' } }, 422);
+    }
     const parsed = parsePersonInput(values, regionToday(context.clock));
     if (!parsed.ok) return showForm(request, reply, { kind: 'edit', record }, values, parsed.errors, 422);
     if (movesOutOfReach(request.actor, record.person, parsed.value)) {
       return showForm(request, reply, { kind: 'edit', record }, values, placementErrors(parsed.value), 422);
     }
     try {
-      await updatePerson(db, request.auditOrigin, record.person, parsed.value, context.clock.now());
+      await updatePerson(db, request.auditOrigin, record.person, version, parsed.value, context.clock.now());
       return redirectAfterPost(reply, `/people/${record.person.id}?saved=updated`);
     } catch (error) {
+      if (error instanceof AppError && error.code === 'stale-version') {
+        // Someone saved first: show what is stored now, keep what this user typed, and let them
+        // resubmit knowingly against the new version.
+        const fresh = (await findPersonRecord(db, record.person.id)) ?? record;
+        const differences = await storedDifferences(request, fresh, parsed.value);
+        return showForm(request, reply, { kind: 'edit', record: fresh }, values, {}, 409, { message: stalePersonVersionMessage, differences });
+      }
       if (error instanceof AppError && (error instanceof DuplicatePersonError || error.status === 422)) {
         return showForm(request, reply, { kind: 'edit', record }, values, error.fields, error.status);
       }
       throw error;
     }
   });
+
+  /** The stored values (as the staff read them) of the fields where the record differs from what was typed. */
+  async function storedDifferences(request: FastifyRequest, stored: PersonRecord, typed: PersonInput): Promise<Array<[string, string]>> {
+    const p = stored.person;
+    const changed = personFieldNames.filter((f) => p[f] !== typed[f]);
+    const municipalities = changed.includes('municipalityId') ? await listMunicipalities(db) : [];
+    const shown = (f: keyof PersonInput): string => {
+      if (f === 'sex') return translate(request.locale, p.sex === 'female' ? { ru: 'Женский', en: 'Female' } : { ru: 'Мужской', en: 'Male' });
+      if (f === 'organizationId') return stored.organizationName ?? p.organizationId ?? '—';
+      if (f === 'municipalityId') {
+        const m = municipalities.find((x) => x.id === p.municipalityId);
+        return m ? translate(request.locale, { ru: m.nameRu, en: m.nameEn }) : String(p.municipalityId);
+      }
+      return p[f] === null ? '—' : String(p[f]);
+    };
+    return changed.map((f): [string, string] => [translate(request.locale, personFieldLabels[f]), shown(f)]);
+  }
 
   app.post('/people/:id/guardians', hidden, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;

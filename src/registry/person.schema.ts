@@ -20,6 +20,8 @@ export const person = pgTable('person', {
   organizationId: uuid('organization_id'),
   createdAt: timestamp('created_at', tz).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', tz).notNull().defaultNow(),
+  /** Bumped by every edit; an edit made from an older version is refused (migration 0014). */
+  version: integer('version').notNull().default(1),
 });
 
 export const guardianRelations = ['mother', 'father', 'guardian', 'trustee', 'other'] as const;

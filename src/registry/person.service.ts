@@ -608,14 +608,35 @@ function changedFieldNames(before: PersonRow | null, after: PersonInput): string
   return (Object.keys(after) as Array<keyof PersonInput>).filter((k) => (before ? before[k] !== after[k] : after[k] !== null));
 }
 
-/** Replaces a person's fields and audits the names of the changed fields. */
-export async function updatePerson(db: Database, origin: AuditOrigin, before: PersonRow, input: PersonInput, now: Date): Promise<void> {
-  await translatingDatabaseErrors(() =>
+export const stalePersonVersionMessage: Message = {
+  ru: 'Запись изменил другой пользователь, пока вы её редактировали. Ваши изменения не сохранены: проверьте текущие данные и отправьте форму снова.',
+  en: 'Someone else changed this record while you were editing it. Your changes were not saved: check the current data and submit again.',
+};
+
+/**
+ * Replaces a person's fields if nobody changed the record since `expectedVersion` (optimistic
+ * concurrency: a stale edit gets 409 'stale-version', never a silent overwrite), bumps the
+ * version and audits the names of the changed fields, all in one transaction. The version is
+ * compared by the UPDATE itself, so two concurrent edits of the same version cannot both win.
+ */
+export async function updatePerson(
+  db: Database,
+  origin: AuditOrigin,
+  before: PersonRow,
+  expectedVersion: number,
+  input: PersonInput,
+  now: Date,
+): Promise<PersonRow> {
+  // `before` is what the caller showed and checked access against; it must be the version edited.
+  if (expectedVersion !== before.version) throw errors.conflict('stale-version', stalePersonVersionMessage);
+  return translatingDatabaseErrors(() =>
     db.transaction(async (tx) => {
-      await tx
+      const [row] = await tx
         .update(person)
-        .set({ ...input, updatedAt: now })
-        .where(eq(person.id, before.id));
+        .set({ ...input, updatedAt: now, version: sql`${person.version} + 1` })
+        .where(and(eq(person.id, before.id), eq(person.version, expectedVersion)))
+        .returning();
+      if (!row) throw errors.conflict('stale-version', stalePersonVersionMessage);
       await recordAudit(tx, origin, {
         action: 'update',
         entityType: 'person',
@@ -624,10 +645,12 @@ export async function updatePerson(db: Database, origin: AuditOrigin, before: Pe
         organizationId: input.organizationId,
         details: {
           fields: changedFieldNames(before, input),
+          version: row.version,
           ...(before.municipalityId !== input.municipalityId ? { fromMunicipalityId: before.municipalityId } : {}),
           ...(before.organizationId !== input.organizationId ? { fromOrganizationId: before.organizationId } : {}),
         },
       });
+      return row;
     }),
   );
 }

@@ -1,7 +1,7 @@
 /** The form to create or edit a person: identity, documents, contacts, where the record sits. */
 import type { FieldErrors } from '../../platform/errors.ts';
 import type { Message } from '../../platform/i18n/i18n.ts';
-import { Button, ErrorSummary, Form, SelectField, TextField, type SelectOption } from '../../web/components.tsx';
+import { Button, ErrorSummary, Form, SelectField, SummaryList, TextField, type SelectOption } from '../../web/components.tsx';
 import { useT } from '../../web/page-context.ts';
 import { personFieldLabels, type PersonFormValues } from '../person.service.ts';
 
@@ -15,6 +15,10 @@ export interface PersonFormProps {
   /** Organisations to choose from; null → too many, the form asks for the organisation's id. */
   organizations: SelectOption[] | null;
   cancelHref: string;
+  /** The version the form edits (edit mode): sent back so a stale edit is refused, not saved over. */
+  version?: number;
+  /** Someone saved first: why nothing was saved and what is stored now (label, value) where it differs. */
+  conflict?: { message: Message; differences: Array<[string, string]> } | null;
 }
 
 export function PersonFormView(props: PersonFormProps) {
@@ -25,8 +29,21 @@ export function PersonFormView(props: PersonFormProps) {
   return (
     <>
       <h1>{t(props.heading)}</h1>
+      {props.conflict && (
+        <div class="error-summary" role="alert">
+          <h2>{t({ ru: 'Изменения не сохранены', en: 'Changes not saved' })}</h2>
+          <p>{t(props.conflict.message)}</p>
+          {props.conflict.differences.length > 0 && (
+            <>
+              <p>{t({ ru: 'Сейчас в реестре:', en: 'Now in the registry:' })}</p>
+              <SummaryList rows={props.conflict.differences} />
+            </>
+          )}
+        </div>
+      )}
       <ErrorSummary errors={e} labels={l} />
       <Form action={props.action} aria-label={t(props.heading)}>
+        {props.version !== undefined && <input type="hidden" name="version" value={String(props.version)} />}
         <fieldset>
           <legend>{t({ ru: 'Фамилия, имя, отчество', en: 'Full name' })}</legend>
           <TextField name="lastName" label={l.lastName} value={v.lastName} error={e.lastName} required autocomplete="off" maxlength={100} />
