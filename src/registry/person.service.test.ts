@@ -14,9 +14,13 @@ import {
   databaseErrorOf,
   DuplicatePersonError,
   findPersonAccessFacts,
+  findPersonNames,
+  findProbableDuplicatePeople,
+  findSiblingOrganizations,
   listPeople,
   parsePersonInput,
   personFormValues,
+  personFullName,
   type PersonFormValues,
 } from './person.service.ts';
 
@@ -215,4 +219,53 @@ test('the list is paginated by name with an opaque cursor and searched by name o
   const bySnils = await insertPerson(db, { municipalityId: m });
   const found2 = await listPeople(db, scope, { q: bySnils.snils!, limit: 10 });
   assert.deepEqual(found2.items.map((p) => p.id), [bySnils.id]);
+});
+
+test('other folders read names and birth dates of a batch of people in one call; unknown and malformed ids are absent', async () => {
+  const db = database.handle.db;
+  const a = await insertPerson(db, { lastName: 'Зайцева', firstName: 'Ольга', middleName: 'Петровна', birthDate: '2021-04-05' });
+  const b = await insertPerson(db, { lastName: 'Орлов', firstName: 'Глеб', middleName: null });
+  const names = await findPersonNames(db, [a.id, b.id, a.id, '00000000-0000-4000-8000-000000000000', 'nope']);
+  assert.equal(names.size, 2);
+  assert.deepEqual(names.get(a.id), { id: a.id, lastName: 'Зайцева', firstName: 'Ольга', middleName: 'Петровна', birthDate: '2021-04-05' });
+  assert.equal(personFullName(names.get(a.id)!), 'Зайцева Ольга Петровна');
+  assert.equal(personFullName(names.get(b.id)!), 'Орлов Глеб');
+  assert.equal((await findPersonNames(db, [])).size, 0);
+});
+
+test('probable duplicates of a person: same certificate, same SNILS, or same names and birth date ignoring case and ё/е; never the person itself', async () => {
+  const db = database.handle.db;
+  const me = await insertPerson(db, { lastName: 'Семёнова', firstName: 'Алёна', birthDate: '2022-01-15' });
+  const sameName = await insertPerson(db, { lastName: 'СЕМЕНОВА', firstName: 'алена', birthDate: '2022-01-15' });
+  const otherDay = await insertPerson(db, { lastName: 'Семенова', firstName: 'Алена', birthDate: '2022-01-16' });
+  // same SNILS / certificate cannot coexist (unique indexes), so these are checked by name only here
+  const found = await findProbableDuplicatePeople(db, me.id);
+  assert.deepEqual(found, [{ personId: sameName.id, sameBirthCertificate: false, sameSnils: false, sameNameAndBirthDate: true }]);
+  assert.ok(!found.some((p) => p.personId === otherDay.id || p.personId === me.id));
+  assert.deepEqual(await findProbableDuplicatePeople(db, 'not-an-id'), []);
+  assert.deepEqual(await findProbableDuplicatePeople(db, '00000000-0000-4000-8000-000000000000'), []);
+});
+
+test('siblings\' organisations of a batch of children: another child of a shared guardian who attends one (273-FZ art. 67 part 3.1)', async () => {
+  const db = database.handle.db;
+  const kindergarten = await createOrganization(db, { kind: 'kindergarten' });
+  const school = await createOrganization(db);
+  const mother = await insertPerson(db, { birthDate: '1990-01-01' });
+  const father = await insertPerson(db, { birthDate: '1989-01-01' });
+  const child = await insertPerson(db, { birthDate: '2023-02-01' });
+  const olderSister = await insertPerson(db, { organizationId: kindergarten.id });
+  const halfBrother = await insertPerson(db, { organizationId: school.id });
+  const homeSibling = await insertPerson(db);
+  const onlyChild = await insertPerson(db);
+  await linkGuardianDirectly(db, mother.id, child.id);
+  await linkGuardianDirectly(db, mother.id, olderSister.id);
+  await linkGuardianDirectly(db, father.id, child.id, 'father');
+  await linkGuardianDirectly(db, father.id, halfBrother.id, 'father');
+  await linkGuardianDirectly(db, father.id, homeSibling.id, 'father');
+  const found = await findSiblingOrganizations(db, [child.id, onlyChild.id, olderSister.id, 'nope']);
+  assert.deepEqual([...(found.get(child.id) ?? [])].sort(), [kindergarten.id, school.id].sort());
+  assert.equal(found.has(onlyChild.id), false);
+  // the sister's sibling (the child) attends nothing, so she has no sibling organisation
+  assert.equal(found.has(olderSister.id), false);
+  assert.equal((await findSiblingOrganizations(db, [])).size, 0);
 });

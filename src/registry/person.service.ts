@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditOrigin } from '../platform/audit/audit.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
-import type { Database, Executor } from '../platform/db/connect.ts';
+import { queryRows, type Database, type Executor } from '../platform/db/connect.ts';
 import { AppError, errors, type FieldErrors } from '../platform/errors.ts';
 import type { Message } from '../platform/i18n/i18n.ts';
 import { isValidBirthCertificateNumber, isValidSnils, normalizeBirthCertificateSeries, normalizeSnils } from './identifiers.ts';
@@ -349,6 +349,99 @@ export async function findPersonAccessFacts(db: Executor, ids: string[]): Promis
 
 export async function findPersonAccess(db: Executor, id: string): Promise<PersonAccessFacts | null> {
   return (await findPersonAccessFacts(db, [id])).get(id.toLowerCase()) ?? null;
+}
+
+// Batch reads for other domains ----------------------------------------------------------------
+// House rule 3: other folders read people only through these functions, always by a batch of ids
+// (one query per list, never one per row).
+
+export interface PersonName {
+  id: string;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  /** ISO date, YYYY-MM-DD. */
+  birthDate: string;
+}
+
+/** Names and birth dates of a batch of people, keyed by id; unknown ids are absent. */
+export async function findPersonNames(db: Executor, ids: string[]): Promise<Map<string, PersonName>> {
+  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .select({ id: person.id, lastName: person.lastName, firstName: person.firstName, middleName: person.middleName, birthDate: person.birthDate })
+    .from(person)
+    .where(inArray(person.id, wanted));
+  return new Map(rows.map((r) => [r.id, { ...r, birthDate: String(r.birthDate).slice(0, 10) }]));
+}
+
+/** "Last First Middle", skipping an absent middle name. */
+export function personFullName(name: Pick<PersonName, 'lastName' | 'firstName' | 'middleName'>): string {
+  return [name.lastName, name.firstName, name.middleName].filter(Boolean).join(' ');
+}
+
+export interface ProbableDuplicatePerson {
+  personId: string;
+  sameBirthCertificate: boolean;
+  sameSnils: boolean;
+  /** Same last name, first name and birth date, ignoring case and ё/е. */
+  sameNameAndBirthDate: boolean;
+}
+
+/**
+ * Other records that probably describe the same person as `personId`: the same birth certificate
+ * (series and number), the same SNILS, or the same last name, first name and birth date compared
+ * without case and with ё read as е (translate(lower(…), 'ё', 'е')). The person itself is not listed.
+ */
+export async function findProbableDuplicatePeople(db: Executor, personId: string): Promise<ProbableDuplicatePerson[]> {
+  if (!isUuid(personId)) return [];
+  const folded = (column: SQL) => sql`translate(lower(${column}), 'ё', 'е')`;
+  const rows = await queryRows<{ id: string; same_certificate: boolean; same_snils: boolean; same_name: boolean }>(
+    db,
+    sql`WITH me AS (
+          SELECT id, birth_certificate_series, birth_certificate_number, snils, birth_date,
+                 ${folded(sql`last_name`)} AS last_name, ${folded(sql`first_name`)} AS first_name
+          FROM person WHERE id = ${personId.toLowerCase()}::uuid
+        )
+        SELECT o.id::text AS id,
+               COALESCE(o.birth_certificate_number = me.birth_certificate_number AND o.birth_certificate_series = me.birth_certificate_series, false) AS same_certificate,
+               COALESCE(o.snils = me.snils, false) AS same_snils,
+               COALESCE(${folded(sql`o.last_name`)} = me.last_name AND ${folded(sql`o.first_name`)} = me.first_name AND o.birth_date = me.birth_date, false) AS same_name
+        FROM me
+        JOIN person o ON o.id <> me.id AND (
+             (o.birth_certificate_number = me.birth_certificate_number AND o.birth_certificate_series = me.birth_certificate_series)
+             OR o.snils = me.snils
+             OR (o.birth_date = me.birth_date AND ${folded(sql`o.last_name`)} = me.last_name AND ${folded(sql`o.first_name`)} = me.first_name))
+        ORDER BY o.id`,
+  );
+  return rows.map((r) => ({ personId: r.id, sameBirthCertificate: r.same_certificate, sameSnils: r.same_snils, sameNameAndBirthDate: r.same_name }));
+}
+
+/**
+ * The organisations (kindergartens, schools) attended by a sibling of each child: another child
+ * who shares a guardian with it (guardian_link; adopted children and children under guardianship
+ * are linked the same way) and whose record names an organisation. Federal Law 273-FZ art. 67
+ * part 3.1. One query for the whole batch (an allocation asks for every applicant of a
+ * municipality at once); the ids travel as one text parameter, not one parameter each.
+ */
+export async function findSiblingOrganizations(db: Executor, childIds: string[]): Promise<Map<string, Set<string>>> {
+  const wanted = [...new Set(childIds.filter(isUuid).map((id) => id.toLowerCase()))];
+  const result = new Map<string, Set<string>>();
+  if (wanted.length === 0) return result;
+  const rows = await queryRows<{ child_id: string; organization_id: string }>(
+    db,
+    sql`SELECT DISTINCT mine.child_id::text AS child_id, sibling.organization_id::text AS organization_id
+        FROM guardian_link mine
+        JOIN guardian_link theirs ON theirs.guardian_id = mine.guardian_id AND theirs.child_id <> mine.child_id
+        JOIN person sibling ON sibling.id = theirs.child_id
+        WHERE mine.child_id = ANY(string_to_array(${wanted.join(',')}, ',')::uuid[]) AND sibling.organization_id IS NOT NULL`,
+  );
+  for (const r of rows) {
+    let set = result.get(r.child_id);
+    if (!set) result.set(r.child_id, (set = new Set()));
+    set.add(r.organization_id);
+  }
+  return result;
 }
 
 export interface LinkedPerson {

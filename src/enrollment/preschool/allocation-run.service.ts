@@ -37,6 +37,7 @@ import { queryRows, type Executor } from '../../platform/db/connect.ts';
 import { AppError, errors, type FieldErrors } from '../../platform/errors.ts';
 import type { Message } from '../../platform/i18n/i18n.ts';
 import { iterateOrganizations } from '../../registry/organization.service.ts';
+import { findSiblingOrganizations } from '../../registry/person.service.ts';
 import { freePlaces, groupsByPool, poolKey, type PlacePool } from './group.service.ts';
 import { issueOffers, offerAcceptanceDays } from './offer.service.ts';
 import { allocationRun, type BenefitLevel } from './preschool.schema.ts';
@@ -158,19 +159,8 @@ async function loadApplicants(db: Executor, municipalityId: number, allocationDa
         WHERE a.municipality_id = ${municipalityId} AND a.status = 'inQueue' AND a.desired_start_date <= ${allocationDate}::date
         ORDER BY a.registered_at, a.number`,
   );
-  const siblings = await queryRows<{ child_id: string; organization_id: string }>(
-    db,
-    sql`SELECT s.child_id::text AS child_id, s.organization_id::text AS organization_id
-        FROM preschool_sibling_attendance s
-        WHERE s.child_id IN (SELECT a.child_id FROM preschool_application a
-                             WHERE a.municipality_id = ${municipalityId} AND a.status = 'inQueue' AND a.desired_start_date <= ${allocationDate}::date)`,
-  );
-  const siblingsOf = new Map<string, Set<string>>();
-  for (const s of siblings) {
-    let set = siblingsOf.get(s.child_id);
-    if (!set) siblingsOf.set(s.child_id, (set = new Set()));
-    set.add(s.organization_id);
-  }
+  // siblings' kindergartens through the registry's batch service (house rule 3), one query
+  const siblingsOf = await findSiblingOrganizations(db, rows.map((r) => r.child_id));
   return rows.map((r) => {
     const level = r.level ? tierOfLevel[r.level] : 3;
     return {

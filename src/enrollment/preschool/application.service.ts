@@ -22,13 +22,16 @@ import {
   databaseErrorOf,
   DuplicatePersonError,
   findPersonAccess,
+  findPersonNames,
   findPersonRecord,
+  findProbableDuplicatePeople,
   isGuardianRelation,
   isUuid,
   linkGuardian,
   listOwnPeople,
   listPeople,
   parsePersonInput,
+  personFullName,
   regionToday,
   resolvePersonReference,
   type GuardianRelation,
@@ -651,26 +654,11 @@ export async function listApplications(db: Executor, scope: ApplicationListScope
 }
 
 // Registry reads in batch --------------------------------------------------------------------
-// The registry has no batch "names of these people" nor "people like this one" service yet; these
-// two read-only queries stand in for them and should move to person.service.ts
-// (findPersonNames, findProbableDuplicatePeople) when its owner adds them.
+// People are read through the registry's batch services (house rule 3), one query per list.
 
 async function childNames(db: Executor, ids: string[]): Promise<Map<string, { name: string; birthDate: string }>> {
-  const wanted = [...new Set(ids)];
-  if (wanted.length === 0) return new Map();
-  const rows = await queryRows<{ id: string; last_name: string; first_name: string; middle_name: string | null; birth_date: string | Date }>(
-    db,
-    sql`SELECT id, last_name, first_name, middle_name, birth_date FROM person WHERE id IN (${sql.join(
-      wanted.map((id) => sql`${id}::uuid`),
-      sql`, `,
-    )})`,
-  );
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      { name: [r.last_name, r.first_name, r.middle_name].filter(Boolean).join(' '), birthDate: r.birth_date instanceof Date ? r.birth_date.toISOString().slice(0, 10) : String(r.birth_date).slice(0, 10) },
-    ]),
-  );
+  const names = await findPersonNames(db, ids);
+  return new Map([...names].map(([id, n]) => [id, { name: personFullName(n), birthDate: n.birthDate }]));
 }
 
 export interface DuplicateCandidate {
@@ -689,51 +677,42 @@ export interface DuplicateCandidate {
  * last name, first name and birth date ignoring case and ё/е (translate(lower(…), 'ё', 'е')).
  */
 export async function findProbableDuplicates(db: Executor, applicationId: string): Promise<DuplicateCandidate[]> {
-  const rows = await queryRows<{
-    id: string;
-    number: string;
-    status: ApplicationStatus;
-    municipality_id: number;
-    registered_at: string | Date;
-    same_child: boolean;
-    same_certificate: boolean;
-    same_snils: boolean;
-    same_name: boolean;
-  }>(
-    db,
-    sql`WITH me AS (
-          SELECT a.id, c.id AS child_id, c.birth_certificate_series, c.birth_certificate_number, c.snils, c.birth_date,
-                 translate(lower(c.last_name), 'ё', 'е') AS last_name, translate(lower(c.first_name), 'ё', 'е') AS first_name
-          FROM preschool_application a JOIN person c ON c.id = a.child_id
-          WHERE a.id = ${applicationId}
-        )
-        SELECT o.id, o.number, o.status, o.municipality_id, o.registered_at,
-               (oc.id = me.child_id) AS same_child,
-               (oc.birth_certificate_number IS NOT NULL AND oc.birth_certificate_series = me.birth_certificate_series AND oc.birth_certificate_number = me.birth_certificate_number) AS same_certificate,
-               (oc.snils IS NOT NULL AND oc.snils = me.snils) AS same_snils,
-               (translate(lower(oc.last_name), 'ё', 'е') = me.last_name AND translate(lower(oc.first_name), 'ё', 'е') = me.first_name AND oc.birth_date = me.birth_date) AS same_name
-        FROM me
-        JOIN person oc ON oc.id = me.child_id
-             OR (oc.birth_certificate_number = me.birth_certificate_number AND oc.birth_certificate_series = me.birth_certificate_series)
-             OR oc.snils = me.snils
-             OR (oc.birth_date = me.birth_date AND translate(lower(oc.last_name), 'ё', 'е') = me.last_name AND translate(lower(oc.first_name), 'ё', 'е') = me.first_name)
-        JOIN preschool_application o ON o.child_id = oc.id AND o.id <> me.id
-        ORDER BY o.registered_at DESC
-        LIMIT 50`,
-  );
-  return rows.map((r) => ({
-    applicationId: r.id,
-    number: r.number,
-    status: r.status,
-    municipalityId: r.municipality_id,
-    registeredAt: new Date(r.registered_at),
-    reasons: [
-      ...(r.same_child ? (['sameChild'] as const) : []),
-      ...(r.same_certificate && !r.same_child ? (['birthCertificate'] as const) : []),
-      ...(r.same_snils && !r.same_child ? (['snils'] as const) : []),
-      ...(r.same_name && !r.same_child ? (['nameAndBirthDate'] as const) : []),
-    ],
-  }));
+  const [me] = await db.select({ childId: preschoolApplication.childId }).from(preschoolApplication).where(eq(preschoolApplication.id, applicationId));
+  if (!me) return [];
+  // the people who look like this child come from the registry; their applications are ours
+  const people = await findProbableDuplicatePeople(db, me.childId);
+  const childIds = [me.childId, ...people.map((p) => p.personId)];
+  const rows = await db
+    .select({
+      id: preschoolApplication.id,
+      number: preschoolApplication.number,
+      status: preschoolApplication.status,
+      municipalityId: preschoolApplication.municipalityId,
+      registeredAt: preschoolApplication.registeredAt,
+      childId: preschoolApplication.childId,
+    })
+    .from(preschoolApplication)
+    .where(and(inArray(preschoolApplication.childId, childIds), sql`${preschoolApplication.id} <> ${applicationId}`))
+    .orderBy(desc(preschoolApplication.registeredAt))
+    .limit(50);
+  const why = new Map(people.map((p) => [p.personId, p]));
+  return rows.map((r) => {
+    const person = r.childId === me.childId ? null : why.get(r.childId);
+    return {
+      applicationId: r.id,
+      number: r.number,
+      status: r.status as ApplicationStatus,
+      municipalityId: r.municipalityId,
+      registeredAt: new Date(r.registeredAt),
+      reasons: person
+        ? [
+            ...(person.sameBirthCertificate ? (['birthCertificate'] as const) : []),
+            ...(person.sameSnils ? (['snils'] as const) : []),
+            ...(person.sameNameAndBirthDate ? (['nameAndBirthDate'] as const) : []),
+          ]
+        : (['sameChild'] as const).slice(),
+    };
+  });
 }
 
 // Queue position -------------------------------------------------------------------------------
