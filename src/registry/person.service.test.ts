@@ -14,6 +14,7 @@ import {
   databaseErrorOf,
   DuplicatePersonError,
   findPersonAccessFacts,
+  findPersonEmails,
   findPersonNames,
   findProbableDuplicatePeople,
   findSiblingOrganizations,
@@ -268,4 +269,13 @@ test('siblings\' organisations of a batch of children: another child of a shared
   // the sister's sibling (the child) attends nothing, so she has no sibling organisation
   assert.equal(found.has(olderSister.id), false);
   assert.equal((await findSiblingOrganizations(db, [])).size, 0);
+});
+
+test('e-mail addresses of a batch of people: those without an address are absent', async () => {
+  const db = database.handle.db;
+  const withMail = await insertPerson(db, { birthDate: '1991-01-01', email: 'mother@example.test' });
+  const withoutMail = await insertPerson(db, { birthDate: '1991-01-01', email: null });
+  const found = await findPersonEmails(db, [withMail.id, withoutMail.id, 'nope']);
+  assert.deepEqual([...found], [[withMail.id, 'mother@example.test']]);
+  assert.equal((await findPersonEmails(db, [])).size, 0);
 });

@@ -153,6 +153,24 @@ describe('dry run and commit', () => {
     await assert.rejects(commitRun(context, origin, run.id), /already committed/);
   });
 
+  test('a commit e-mails each offered guardian who has an address (outbox row + notify.email job); a guardian without one gets the inbox notice only', async () => {
+    const m = municipality();
+    const k = await createKindergarten(context.db, { municipalityId: m });
+    await createGroup(context.db, k.id, { capacity: 20, occupied: 18 });
+    const withMail = await createQueuedApplication(context.db, { municipalityId: m, preferences: [k.id], email: `guardian-${m}@example.test` });
+    const withoutMail = await createQueuedApplication(context.db, { municipalityId: m, preferences: [k.id], email: null });
+    const run = await createDryRun(context, origin, options(m));
+    assert.equal((await commitRun(context, origin, run.id)).offers, 2);
+    const mails = await queryRows<{ id: string; subject: string; body: string }>(context.db, sql`SELECT id::text AS id, subject, body FROM email_message WHERE to_address = ${`guardian-${m}@example.test`}`);
+    assert.equal(mails.length, 1);
+    assert.match(mails[0]!.subject, new RegExp(withMail.number));
+    assert.ok(mails[0]!.body.endsWith(`/preschool/applications/${withMail.id}`));
+    const jobs = await queryRows<{ n: number }>(context.db, sql`SELECT count(*)::int AS n FROM job WHERE queue = 'notify.email' AND payload->>'emailId' = ${mails[0]!.id}`);
+    assert.equal(Number(jobs[0]!.n), 1);
+    const other = await queryRows<{ n: number }>(context.db, sql`SELECT count(*)::int AS n FROM email_message WHERE body LIKE ${`%${withoutMail.number}%`}`);
+    assert.equal(Number(other[0]!.n), 0);
+  });
+
   test('a failure mid-way through a commit leaves nothing: no offer, every application still in the queue, the run still a dry run', async () => {
     const m = municipality();
     const k = await createKindergarten(context.db, { municipalityId: m });
