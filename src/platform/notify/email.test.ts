@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { createPerson } from '../../registry/person.factory.ts';
+import { createPerson } from '../../../test/support/people.ts';
 import { enqueue, startWorker, type Worker } from '../jobs/jobs.ts';
 import { job } from '../jobs/jobs.schema.ts';
 import { platformJobHandlers } from '../jobs/platform-jobs.ts';

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { createAccount, createTestApp, loggedInAgent, type TestApp } from '../../../test/support/app.ts';
-import { createPerson } from '../../registry/person.factory.ts';
+import { createPerson } from '../../../test/support/people.ts';
 import { listAuditEvents } from '../audit/audit.ts';
 import { notifyPerson } from './notify.ts';
 import { notification } from './notify.schema.ts';
