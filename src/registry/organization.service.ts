@@ -4,6 +4,7 @@
  * The HTML pages and the JSON API both call these functions; authorisation is the caller's
  * (organization.policy.ts), validation of user input is here.
  */
+import { isUuid } from '../platform/validation.ts';
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
 import type { AppContext } from '../platform/context.ts';
@@ -207,11 +208,7 @@ export interface DirectoryCursor {
 
 export const maxPageSize = 200;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && uuidPattern.test(value);
-}
+export { isUuid };
 
 export function encodeCursor(cursor: DirectoryCursor): string {
   return Buffer.from(JSON.stringify([cursor.direction === 'after' ? 'a' : 'b', cursor.shortName, cursor.id]), 'utf8').toString('base64url');

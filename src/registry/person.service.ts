@@ -4,6 +4,7 @@
  * editing with duplicate detection, guardian links, staff membership, scoped lists and the
  * audit of every change and every staff read.
  */
+import { isIsoDate, isUuid } from '../platform/validation.ts';
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditOrigin } from '../platform/audit/audit.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
@@ -70,10 +71,7 @@ export function isGuardianRelation(value: unknown): value is GuardianRelation {
   return typeof value === 'string' && (guardianRelations as readonly string[]).includes(value);
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && uuidPattern.test(value);
-}
+export { isUuid };
 
 const namePattern = /^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё' .-]*$/;
 
@@ -88,12 +86,6 @@ export function normalizePhone(value: string): string | null {
   if (digits.length === 10) return `+7${digits}`;
   if (digits.length === 11 && (digits.startsWith('7') || digits.startsWith('8'))) return `+7${digits.slice(1)}`;
   return null;
-}
-
-function isRealDate(iso: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
 }
 
 /**
@@ -122,7 +114,7 @@ export function parsePersonInput(raw: PersonFormValues, today: string): { ok: tr
 
   const birthDate = text(raw.birthDate);
   if (!birthDate) fieldErrors.birthDate = { ru: 'Введите дату рождения', en: 'Enter the date of birth' };
-  else if (!isRealDate(birthDate)) fieldErrors.birthDate = { ru: 'Дата рождения в формате ГГГГ-ММ-ДД', en: 'Date of birth as YYYY-MM-DD' };
+  else if (!isIsoDate(birthDate)) fieldErrors.birthDate = { ru: 'Дата рождения в формате ГГГГ-ММ-ДД', en: 'Date of birth as YYYY-MM-DD' };
   else if (birthDate > today) fieldErrors.birthDate = { ru: 'Дата рождения не может быть в будущем', en: 'The date of birth cannot be in the future' };
   else if (birthDate < '1900-01-01') fieldErrors.birthDate = { ru: 'Проверьте год рождения', en: 'Check the year of birth' };
 
@@ -826,7 +818,7 @@ export function parseStaffInput(raw: { position?: unknown; hiredOn?: unknown }, 
   const position = text(raw.position).replace(/\s+/g, ' ');
   if (position.length < 2 || position.length > 200) fieldErrors.position = { ru: 'Введите должность (от 2 до 200 символов)', en: 'Enter the position (2 to 200 characters)' };
   const hiredOn = text(raw.hiredOn) || null;
-  if (hiredOn && (!isRealDate(hiredOn) || hiredOn > today)) fieldErrors.hiredOn = { ru: 'Дата приёма в формате ГГГГ-ММ-ДД, не позже сегодняшней', en: 'Hiring date as YYYY-MM-DD, not in the future' };
+  if (hiredOn && (!isIsoDate(hiredOn) || hiredOn > today)) fieldErrors.hiredOn = { ru: 'Дата приёма в формате ГГГГ-ММ-ДД, не позже сегодняшней', en: 'Hiring date as YYYY-MM-DD, not in the future' };
   return Object.keys(fieldErrors).length ? { ok: false, errors: fieldErrors } : { ok: true, value: { position, hiredOn } };
 }
 

@@ -5,6 +5,7 @@
  * decisions, and probable duplicates. Authorisation is the caller's (application.policy.ts);
  * every status goes through application-status.service.ts.
  */
+import { isIsoDate } from '../../platform/validation.ts';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { recordAudit, type AuditOrigin } from '../../platform/audit/audit.ts';
@@ -115,12 +116,6 @@ export const applicationFieldLabels: Record<string, Message> = {
   reason: { ru: 'Причина', en: 'Reason' },
 };
 
-function isRealDate(iso: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
-}
-
 /** Kindergartens by id, each checked to be a kindergarten of the municipality. */
 async function loadKindergartens(db: Executor, ids: string[]): Promise<Map<string, OrganizationRow>> {
   const found = new Map<string, OrganizationRow>();
@@ -173,7 +168,7 @@ export async function parseApplicationInput(
 
   const desiredStartDate = raw.desiredStartDate.trim();
   if (!desiredStartDate) fieldErrors.desiredStartDate = { ru: 'Введите желаемую дату начала посещения', en: 'Enter the desired start date' };
-  else if (!isRealDate(desiredStartDate)) fieldErrors.desiredStartDate = { ru: 'Дата в формате ГГГГ-ММ-ДД', en: 'Date as YYYY-MM-DD' };
+  else if (!isIsoDate(desiredStartDate)) fieldErrors.desiredStartDate = { ru: 'Дата в формате ГГГГ-ММ-ДД', en: 'Date as YYYY-MM-DD' };
   else if (desiredStartDate < today) fieldErrors.desiredStartDate = { ru: 'Дата не может быть в прошлом', en: 'The date cannot be in the past' };
   else if (Number(desiredStartDate.slice(0, 4)) > Number(today.slice(0, 4)) + 8) fieldErrors.desiredStartDate = { ru: 'Проверьте год', en: 'Check the year' };
 

@@ -3,6 +3,7 @@
  * pagination by seq (newest first), and each event's own chain status, so a reviewer sees at
  * a glance which row was altered or lost its neighbour.
  */
+import { isIsoDate, isUuid } from '../validation.ts';
 import { and, asc, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/connect.ts';
@@ -53,18 +54,10 @@ export interface AuditFilters {
 /** The raw query of the page or the API, as text fields the filter form shows back. */
 export type RawAuditFilters = Partial<Record<'action' | 'entityType' | 'entityId' | 'actor' | 'municipalityId' | 'from' | 'to' | 'before' | 'after' | 'limit', string>>;
 
-const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const earliestDate = '1900-01-01';
 const latestDate = '9998-12-31';
 /** The largest value of a PostgreSQL integer column. */
 const maxInteger = 2_147_483_647;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isRealDate(value: string): boolean {
-  if (!datePattern.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
 
 function positiveInteger(value: string | undefined): number | null | undefined {
   if (value === undefined || value === '') return undefined;
@@ -93,7 +86,7 @@ export function parseAuditFilters(raw: RawAuditFilters, defaultLimit = 50): { fi
   for (const key of ['from', 'to'] as const) {
     const value = text(raw[key]);
     if (!value) continue;
-    if (!isRealDate(value)) errors[key] = { ru: 'Укажите дату в формате ГГГГ-ММ-ДД', en: 'Enter a date as YYYY-MM-DD' };
+    if (!isIsoDate(value)) errors[key] = { ru: 'Укажите дату в формате ГГГГ-ММ-ДД', en: 'Enter a date as YYYY-MM-DD' };
     // The day after 9999-12-31 has no four-digit year, and Date.UTC reads years below 100 as 19xx.
     else if (value < earliestDate || value > latestDate) errors[key] = { ru: 'Укажите дату с 1900 по 9998 год', en: 'Enter a date between the years 1900 and 9998' };
     else filters[key] = value;
@@ -174,7 +167,7 @@ export async function browseAuditLog(executor: Executor, filters: AuditFilters, 
   if (filters.entityType) conditions.push(eq(auditEvent.entityType, filters.entityType));
   if (filters.entityId) conditions.push(eq(auditEvent.entityId, filters.entityId));
   if (filters.actor) {
-    const accountId = uuidPattern.test(filters.actor) ? filters.actor.toLowerCase() : (await findAccountByLogin(executor, filters.actor))?.id;
+    const accountId = isUuid(filters.actor) ? filters.actor.toLowerCase() : (await findAccountByLogin(executor, filters.actor))?.id;
     // An unknown login matches nothing rather than everything.
     if (!accountId) return { events: [], olderBefore: null, newerAfter: null };
     conditions.push(eq(auditEvent.actorAccountId, accountId));

@@ -2,6 +2,7 @@
  * The personal account: who I am and with which roles, the TOTP second factor for staff, and
  * API tokens for integrations — as pages under /account and as JSON under /api/v1.
  */
+import { isUuid } from '../validation.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { authorize, can, roles, type Actor, type Grant } from '../access/access.ts';
@@ -30,7 +31,6 @@ import { AccountTotpEnrolView } from './views/account-totp.tsx';
 
 type AccountActor = Extract<Actor, { kind: 'account' }>;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Messages after a post/redirect/get, chosen by a fixed key in the query (never free text). */
 const notices: Record<string, Message> = {
@@ -286,7 +286,7 @@ export function registerAccountRoutes(app: FastifyInstance, context: AppContext)
   app.post('/account/tokens/:id/revoke', { schema: { hide: true } }, async (request, reply) => {
     const actor = accountActor(request, 'manageApiTokens');
     const { id } = request.params as { id: string };
-    if (!uuidPattern.test(id)) throw errors.notFound();
+    if (!isUuid(id)) throw errors.notFound();
     await revokeApiToken(db, request.auditOrigin, actor.accountId, id, clock.now());
     return reply.code(303).redirect('/account?done=token-revoked');
   });
