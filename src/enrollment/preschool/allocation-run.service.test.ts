@@ -161,10 +161,11 @@ describe('dry run and commit', () => {
     const withoutMail = await createQueuedApplication(context.db, { municipalityId: m, preferences: [k.id], email: null });
     const run = await createDryRun(context, origin, options(m));
     assert.equal((await commitRun(context, origin, run.id)).offers, 2);
-    const mails = await queryRows<{ id: string; subject: string; body: string }>(context.db, sql`SELECT id::text AS id, subject, body FROM email_message WHERE to_address = ${`guardian-${m}@example.test`}`);
+    const mails = await queryRows<{ id: string; subject: string; body: string; link: string | null }>(context.db, sql`SELECT id::text AS id, subject, body, link FROM email_message WHERE to_address = ${`guardian-${m}@example.test`}`);
     assert.equal(mails.length, 1);
     assert.match(mails[0]!.subject, new RegExp(withMail.number));
-    assert.ok(mails[0]!.body.endsWith(`/preschool/applications/${withMail.id}`));
+    // The link is kept apart from the body, as notifyPerson keeps it: the sender makes it absolute.
+    assert.equal(mails[0]!.link, `/preschool/applications/${withMail.id}`);
     const jobs = await queryRows<{ n: number }>(context.db, sql`SELECT count(*)::int AS n FROM job WHERE queue = 'notify.email' AND payload->>'emailId' = ${mails[0]!.id}`);
     assert.equal(Number(jobs[0]!.n), 1);
     const other = await queryRows<{ n: number }>(context.db, sql`SELECT count(*)::int AS n FROM email_message WHERE body LIKE ${`%${withoutMail.number}%`}`);

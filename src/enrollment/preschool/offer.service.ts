@@ -11,8 +11,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { queryRows, type Executor } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import type { Message } from '../../platform/i18n/i18n.ts';
-import { EMAIL_QUEUE } from '../../platform/notify/notify.ts';
-import { findPersonEmails } from '../../registry/person.service.ts';
+import { notifyPeople } from '../../platform/notify/notify.ts';
 import { changeApplicationStatus, lockApplication, TransitionError } from './application-status.service.ts';
 import { kindergartenGroup, preschoolApplication, preschoolOffer, type OfferStatus } from './preschool.schema.ts';
 import { getPreschoolSettings } from './reference.service.ts';
@@ -76,36 +75,18 @@ export async function issueOffers(
         ), history AS (
           INSERT INTO preschool_status_change (application_id, from_status, to_status, changed_at, actor_account_id, actor_label, reason)
           SELECT id, 'inQueue', 'offered', ${now}, ${actorAccountId}::uuid, ${actorLabel(origin.actor)}, ${reason} FROM moved
-        ), notices AS (
-          INSERT INTO notification (person_id, subject, body, link)
-          SELECT guardian_id, 'Заявление № ' || number || ': ' || ${name},
-                 'Статус заявления в детский сад № ' || number || ' изменился: «' || ${name} || '». Причина: ' || ${reason},
-                 '/preschool/applications/' || id
-          FROM moved
         )
         SELECT id::text AS id, number, guardian_id::text AS guardian_id FROM moved`,
   );
-  // The guardians' e-mail addresses come from the registry's batch service (house rule 3); the
-  // outbox rows and their jobs are then one more set-based statement.
-  const emails = await findPersonEmails(tx, rows.map((r) => r.guardian_id));
-  const mails = rows.filter((r) => emails.has(r.guardian_id)).map((r) => ({ to_address: emails.get(r.guardian_id)!, number: r.number, id: r.id }));
-  if (mails.length > 0) {
-    await queryRows(
-      tx,
-      sql`WITH wanted AS (
-            SELECT * FROM jsonb_to_recordset(${JSON.stringify(mails)}::jsonb) AS w(to_address text, number text, id text)
-          ), mails AS (
-            INSERT INTO email_message (to_address, subject, body)
-            SELECT w.to_address, 'Заявление № ' || w.number || ': ' || ${name},
-                   'Статус заявления в детский сад № ' || w.number || ' изменился: «' || ${name} || '». Причина: ' || ${reason}
-                     || E'\n\n' || '/preschool/applications/' || w.id
-            FROM wanted w
-            RETURNING id
-          )
-          INSERT INTO job (queue, payload, max_attempts)
-          SELECT ${EMAIL_QUEUE}, jsonb_build_object('emailId', id), 8 FROM mails`,
-    );
-  }
+  await notifyPeople(
+    tx,
+    rows.map((r) => ({
+      personId: r.guardian_id,
+      subject: `Заявление № ${r.number}: ${name}`,
+      body: `Статус заявления в детский сад № ${r.number} изменился: «${name}». Причина: ${reason}`,
+      link: `/preschool/applications/${r.id}`,
+    })),
+  );
   // One audit event for the whole batch, listing every application: the audit chain's trigger
   // hashes row by row (≈ 0.4 ms each), so one event per offer would alone take 13 s for a main
   // allocation of 33,000 offers. Each application still gets its own history row above, and the

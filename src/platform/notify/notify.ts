@@ -33,6 +33,30 @@ export async function notifyPerson(executor: Executor, notice: Notice): Promise<
   await enqueue(executor, EMAIL_QUEUE, { emailId: message!.id }, { maxAttempts: 8 });
 }
 
+/**
+ * Many notices at once, set-based (an allocation run notifies tens of thousands of guardians):
+ * the same rows notifyPerson writes — inbox entries, outbox messages with their link kept apart,
+ * and one 'notify.email' job per message — in three statements whatever the count.
+ */
+export async function notifyPeople(executor: Executor, notices: Notice[]): Promise<void> {
+  if (notices.length === 0) return;
+  const payload = JSON.stringify(notices.map((n) => ({ person_id: n.personId, subject: n.subject, body: n.body, link: n.link ?? null })));
+  await executor.execute(sql`
+    INSERT INTO notification (person_id, subject, body, link)
+    SELECT person_id, subject, body, link FROM jsonb_to_recordset(${payload}::jsonb) AS n(person_id uuid, subject text, body text, link text)`);
+  await executor.execute(sql`
+    WITH mails AS (
+      INSERT INTO email_message (to_address, subject, body, link)
+      SELECT p.email, n.subject, n.body, n.link
+      FROM jsonb_to_recordset(${payload}::jsonb) AS n(person_id uuid, subject text, body text, link text)
+      JOIN person p ON p.id = n.person_id
+      WHERE p.email IS NOT NULL AND p.email <> ''
+      RETURNING id
+    )
+    INSERT INTO job (queue, payload, max_attempts)
+    SELECT ${EMAIL_QUEUE}, jsonb_build_object('emailId', id), 8 FROM mails`);
+}
+
 export type NotificationRow = typeof notification.$inferSelect;
 export type EmailMessageRow = typeof emailMessage.$inferSelect;
 
