@@ -14,7 +14,6 @@ import {
   databaseErrorOf,
   DuplicatePersonError,
   findPersonAccessFacts,
-  findPersonEmails,
   findPersonNames,
   findProbableDuplicatePeople,
   findSiblingOrganizations,
@@ -270,10 +269,6 @@ test('siblings\' organisations of a batch of children: another child of a shared
   assert.equal(found.has(olderSister.id), false);
   assert.equal((await findSiblingOrganizations(db, [])).size, 0);
 });
-
-test('e-mail addresses of a batch of people: those without an address are absent', async () => {
-  const db = database.handle.db;
-  const withMail = await insertPerson(db, { birthDate: '1991-01-01', email: 'mother@example.test' });
   const withoutMail = await insertPerson(db, { birthDate: '1991-01-01', email: null });
   const found = await findPersonEmails(db, [withMail.id, withoutMail.id, 'nope']);
   assert.deepEqual([...found], [[withMail.id, 'mother@example.test']]);

@@ -436,17 +436,6 @@ export async function findSiblingOrganizations(db: Executor, childIds: string[])
   return result;
 }
 
-/** E-mail addresses of a batch of people (for notices sent in bulk); people without one are absent. */
-export async function findPersonEmails(db: Executor, ids: string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-  if (wanted.length === 0) return new Map();
-  const rows = await queryRows<{ id: string; email: string }>(
-    db,
-    sql`SELECT id::text AS id, email FROM person WHERE id = ANY(string_to_array(${wanted.join(',')}, ',')::uuid[]) AND email IS NOT NULL`,
-  );
-  return new Map(rows.map((r) => [r.id, r.email]));
-}
-
 export interface LinkedPerson {
   id: string;
   lastName: string;
