@@ -269,8 +269,3 @@ test('siblings\' organisations of a batch of children: another child of a shared
   assert.equal(found.has(olderSister.id), false);
   assert.equal((await findSiblingOrganizations(db, [])).size, 0);
 });
-  const withoutMail = await insertPerson(db, { birthDate: '1991-01-01', email: null });
-  const found = await findPersonEmails(db, [withMail.id, withoutMail.id, 'nope']);
-  assert.deepEqual([...found], [[withMail.id, 'mother@example.test']]);
-  assert.equal((await findPersonEmails(db, [])).size, 0);
-});
