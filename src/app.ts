@@ -24,6 +24,8 @@ import { registerNotifyRoutes } from './platform/notify/notify.routes.tsx';
 import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
 import { registerPreschool } from './enrollment/preschool/preschool.module.ts';
+import { registerAdmission } from './enrollment/admission/admission.module.ts';
+import { registerJournal } from './journal/journal.module.ts';
 import { registerDesignSystemPage } from './web/design-system.pages.tsx';
 import { demoAccounts } from './demo/demo-accounts.ts';
 import { roleNames } from './platform/access/access.ts';
@@ -130,6 +132,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // Domain modules.
   registerRegistry(app, context);
   registerPreschool(app, context);
+  registerAdmission(app, context);
+  registerJournal(app, context);
 
   return app;
 }

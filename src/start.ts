@@ -15,6 +15,8 @@ import { migrate } from './platform/db/migrate.ts';
 import { startWorker } from './platform/jobs/jobs.ts';
 import { platformJobHandlers, platformJobSchedules } from './platform/jobs/platform-jobs.ts';
 import { preschoolJobHandlers, preschoolJobSchedules } from './enrollment/preschool/preschool.module.ts';
+import { admissionJobHandlers, admissionJobSchedules } from './enrollment/admission/admission.module.ts';
+import { journalJobHandlers, journalJobSchedules } from './journal/journal.module.ts';
 import { installRegion } from './registry/region.service.ts';
 
 export interface RunningPlatform {
@@ -33,7 +35,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   if (config.demoMode) await ensureDemoRegion(context);
   const app = await buildApp(context);
   // Background jobs; RUN_WORKERS=false keeps a process for HTTP only.
-  const worker = config.runWorkers ? startWorker(context, { ...platformJobHandlers, ...preschoolJobHandlers }, { schedules: [...platformJobSchedules, ...preschoolJobSchedules] }) : null;
+  const worker = config.runWorkers ? startWorker(context, { ...platformJobHandlers, ...preschoolJobHandlers, ...admissionJobHandlers, ...journalJobHandlers }, { schedules: [...platformJobSchedules, ...preschoolJobSchedules, ...admissionJobSchedules, ...journalJobSchedules] }) : null;
   return {
     app,
     context,

@@ -1,0 +1,36 @@
+/** Orders (приказы) and the movement history of pupils between classes (migration 0020). */
+import { date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const tz = { withTimezone: true } as const;
+
+export const orderKinds = ['admission', 'transfer', 'leaving'] as const;
+export type OrderKind = (typeof orderKinds)[number];
+export const startReasons = ['admission', 'transferIn', 'transferWithin', 'nextYear'] as const;
+export type StartReason = (typeof startReasons)[number];
+export const endReasons = ['transferOut', 'transferWithin', 'leaving', 'graduation', 'nextYear'] as const;
+export type EndReason = (typeof endReasons)[number];
+
+export const movementOrder = pgTable('movement_order', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  organizationId: uuid('organization_id').notNull(),
+  number: text('number').notNull(),
+  issuedOn: date('issued_on', { mode: 'string' }).notNull(),
+  kind: text('kind').$type<OrderKind>().notNull(),
+});
+
+/** One row per stay in a class; never rewritten, only closed. At most one open stay per pupil. */
+export const classEnrolment = pgTable('class_enrolment', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  pupilId: uuid('pupil_id').notNull(),
+  classId: uuid('class_id').notNull(),
+  organizationId: uuid('organization_id').notNull(),
+  municipalityId: integer('municipality_id').notNull(),
+  startsOn: date('starts_on', { mode: 'string' }).notNull(),
+  endsOn: date('ends_on', { mode: 'string' }),
+  startReason: text('start_reason').$type<StartReason>().notNull(),
+  endReason: text('end_reason').$type<EndReason>(),
+  startOrderId: uuid('start_order_id'),
+  endOrderId: uuid('end_order_id'),
+  createdAt: timestamp('created_at', tz).notNull().defaultNow(),
+  createdBy: uuid('created_by'),
+});
