@@ -1,0 +1,17 @@
+/**
+ * First-grade admission (приём в 1 класс): campaigns, applications, decisions, orders, the public
+ * live pages (docs/admission.md). Helpers on issue 4 add one line each below for their routes and
+ * job handlers.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../platform/context.ts';
+import type { JobHandler, JobSchedule } from '../../platform/jobs/jobs.ts';
+import { receivedJobHandlers } from './received.job.ts';
+
+export function registerAdmission(app: FastifyInstance, context: AppContext): void {
+  void app;
+  void context;
+}
+
+export const admissionJobHandlers: Record<string, JobHandler> = { ...receivedJobHandlers };
+export const admissionJobSchedules: JobSchedule[] = [];
