@@ -25,6 +25,7 @@ import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
 import { registerPreschool } from './enrollment/preschool/preschool.module.ts';
 import { registerAdmission } from './enrollment/admission/admission.module.ts';
+import { registerAdmission } from './enrollment/admission/admission.module.ts';
 import { registerJournal } from './journal/journal.module.ts';
 import { registerDesignSystemPage } from './web/design-system.pages.tsx';
 import { demoAccounts } from './demo/demo-accounts.ts';
@@ -132,6 +133,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // Domain modules.
   registerRegistry(app, context);
   registerPreschool(app, context);
+  registerAdmission(app, context);
   registerAdmission(app, context);
   registerJournal(app, context);
 
