@@ -25,7 +25,6 @@ import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
 import { registerPreschool } from './enrollment/preschool/preschool.module.ts';
 import { registerAdmission } from './enrollment/admission/admission.module.ts';
-import { registerAdmission } from './enrollment/admission/admission.module.ts';
 import { registerJournal } from './journal/journal.module.ts';
 import { registerDesignSystemPage } from './web/design-system.pages.tsx';
 import { demoAccounts } from './demo/demo-accounts.ts';
@@ -133,7 +132,6 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // Domain modules.
   registerRegistry(app, context);
   registerPreschool(app, context);
-  registerAdmission(app, context);
   registerAdmission(app, context);
   registerJournal(app, context);
 

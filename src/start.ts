@@ -16,7 +16,6 @@ import { startWorker } from './platform/jobs/jobs.ts';
 import { platformJobHandlers, platformJobSchedules } from './platform/jobs/platform-jobs.ts';
 import { preschoolJobHandlers, preschoolJobSchedules } from './enrollment/preschool/preschool.module.ts';
 import { admissionJobHandlers, admissionJobSchedules } from './enrollment/admission/admission.module.ts';
-import { admissionJobHandlers, admissionJobSchedules } from './enrollment/admission/admission.module.ts';
 import { journalJobHandlers, journalJobSchedules } from './journal/journal.module.ts';
 import { installRegion } from './registry/region.service.ts';
 
