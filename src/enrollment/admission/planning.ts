@@ -95,7 +95,8 @@ export async function* parseBirthsCsv(lines: AsyncIterable<string> | Iterable<st
     const yearText = fields[index.birth_year] ?? '';
     const countText = fields[index.count] ?? '';
     if (!isUuid(houseId)) {
-      yield { line: lineNumber, rejected: { ru: `не GUID дома: «${houseId.slice(0, 40)}»`, en: `not a house GUID: "${houseId.slice(0, 40)}"` } };
+      const shown = fields[index.house_guid]?.slice(0, 40) ?? '';
+      yield { line: lineNumber, rejected: { ru: `не GUID дома: «${shown}»`, en: `not a house GUID: "${shown}"` } };
       continue;
     }
     const birthYear = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
