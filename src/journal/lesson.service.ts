@@ -1,0 +1,555 @@
+/**
+ * The class journal's lessons: topic, homework, attendance and marks, saved one gradebook cell
+ * at a time or a whole lesson by form; the history of marks and attendance changed after the
+ * day of the lesson; and the week of a class or of a pupil (the diary and the iCalendar feed
+ * read those). Authorisation is the caller's (lesson.policy.ts); validation of input is here.
+ */
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
+import { queryRows, type Database, type Executor } from '../platform/db/connect.ts';
+import { errors, type FieldErrors } from '../platform/errors.ts';
+import { isUuid } from '../platform/validation.ts';
+import type { Message } from '../platform/i18n/i18n.ts';
+import { findPersonNames, personFullName, regionToday } from '../registry/person.service.ts';
+import type { AssignmentAccess } from './journal.policy.ts';
+import { attendance, attendanceCodes, journalChange, journalYearSetting, lesson, mark, workKind, type AttendanceCode, type LessonStatus } from './lesson.schema.ts';
+import { addDays } from './timetable.plan.ts';
+import { schoolClass } from './class.schema.ts';
+import { subject, teachingAssignment } from './curriculum.schema.ts';
+
+export type LessonRow = typeof lesson.$inferSelect;
+export type WorkKindRow = typeof workKind.$inferSelect;
+
+/** A lesson with what the policy and the pages need about its assignment and class. */
+export interface LessonContext {
+  lesson: LessonRow;
+  access: AssignmentAccess;
+  subgroupId: string | null;
+  subjectCode: string;
+  subjectNameRu: string;
+  subjectNameEn: string;
+  yearId: string;
+  grade: number;
+  letter: string;
+  allowMarkOne: boolean;
+  /** The weight of the lesson's kind of work (copied onto each mark given). */
+  workKindWeight: string;
+}
+
+/** One lesson by id with its assignment, class and year settings (one query), or 404. */
+export async function loadLesson(db: Executor, lessonId: string): Promise<LessonContext> {
+  if (!isUuid(lessonId)) throw errors.notFound();
+  const [r] = await db
+    .select({
+      lesson,
+      teacherId: teachingAssignment.teacherId,
+      subgroupId: teachingAssignment.subgroupId,
+      subjectCode: teachingAssignment.subjectCode,
+      classTeacherId: schoolClass.classTeacherId,
+      yearId: schoolClass.yearId,
+      grade: schoolClass.grade,
+      letter: schoolClass.letter,
+      nameRu: subject.nameRu,
+      nameEn: subject.nameEn,
+      allowMarkOne: journalYearSetting.allowMarkOne,
+      weight: workKind.weight,
+    })
+    .from(lesson)
+    .innerJoin(teachingAssignment, eq(teachingAssignment.id, lesson.assignmentId))
+    .innerJoin(schoolClass, eq(schoolClass.id, lesson.classId))
+    .innerJoin(subject, eq(subject.code, teachingAssignment.subjectCode))
+    .innerJoin(workKind, eq(workKind.code, lesson.workKind))
+    .leftJoin(journalYearSetting, eq(journalYearSetting.yearId, schoolClass.yearId))
+    .where(eq(lesson.id, lessonId));
+  if (!r) throw errors.notFound();
+  const row = r.lesson;
+  return {
+    lesson: row,
+    access: {
+      assignmentId: row.assignmentId,
+      classId: row.classId,
+      teacherId: r.teacherId,
+      classTeacherId: r.classTeacherId,
+      organizationId: row.organizationId,
+      municipalityId: row.municipalityId,
+    },
+    subgroupId: r.subgroupId,
+    subjectCode: r.subjectCode,
+    subjectNameRu: r.nameRu,
+    subjectNameEn: r.nameEn,
+    yearId: r.yearId,
+    grade: r.grade,
+    letter: r.letter,
+    allowMarkOne: r.allowMarkOne === true,
+    workKindWeight: r.weight,
+  };
+}
+
+// Pupils of a class over a period -----------------------------------------------------------------
+
+export interface PupilOfClass {
+  id: string;
+  fullName: string;
+  /** The stay in the class (a pupil who left or arrived mid-term has cells only within it). */
+  from: string;
+  to: string | null;
+}
+
+/**
+ * The pupils with a stay in the class (or in the subgroup) overlapping [from, to], ordered by
+ * surname and name. Names come from the registry's batch service.
+ */
+export async function pupilsOfClass(db: Executor, classId: string, subgroupId: string | null, from: string, to: string): Promise<PupilOfClass[]> {
+  const stays = await queryRows<{ pupil_id: string; starts_on: string; ends_on: string | null }>(
+    db,
+    subgroupId
+      ? sql`SELECT e.pupil_id, min(e.starts_on)::text AS starts_on, CASE WHEN bool_or(e.ends_on IS NULL) THEN NULL ELSE max(e.ends_on)::text END AS ends_on
+              FROM class_enrolment e JOIN class_subgroup_member m ON m.pupil_id = e.pupil_id AND m.subgroup_id = ${subgroupId}
+             WHERE e.class_id = ${classId} AND e.starts_on <= ${to} AND (e.ends_on IS NULL OR e.ends_on >= ${from})
+             GROUP BY e.pupil_id`
+      : sql`SELECT e.pupil_id, min(e.starts_on)::text AS starts_on, CASE WHEN bool_or(e.ends_on IS NULL) THEN NULL ELSE max(e.ends_on)::text END AS ends_on
+              FROM class_enrolment e
+             WHERE e.class_id = ${classId} AND e.starts_on <= ${to} AND (e.ends_on IS NULL OR e.ends_on >= ${from})
+             GROUP BY e.pupil_id`,
+  );
+  const names = await findPersonNames(
+    db,
+    stays.map((s) => s.pupil_id),
+  );
+  return stays
+    .map((s) => {
+      const n = names.get(s.pupil_id);
+      return { id: s.pupil_id, fullName: n ? personFullName(n) : '—', sortKey: n ? `${n.lastName} ${n.firstName} ${n.middleName ?? ''}` : '', from: String(s.starts_on).slice(0, 10), to: s.ends_on ? String(s.ends_on).slice(0, 10) : null };
+    })
+    .sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'ru') || a.id.localeCompare(b.id))
+    .map(({ sortKey: _sortKey, ...p }) => p);
+}
+
+// Cells: one pupil's mark and attendance in one lesson ---------------------------------------------
+
+export interface Cell {
+  mark: number | null;
+  attendance: AttendanceCode | null;
+}
+
+export interface CellChange {
+  pupilId: string;
+  /** undefined: leave as is; null: clear. */
+  mark?: number | null;
+  attendance?: AttendanceCode | null;
+}
+
+export const markOutOfScale: Message = { ru: 'Оценка — от 2 до 5', en: 'A mark is from 2 to 5' };
+export const markOutOfScaleWithOne: Message = { ru: 'Оценка — от 1 до 5', en: 'A mark is from 1 to 5' };
+
+export function isAttendanceCode(value: unknown): value is AttendanceCode {
+  return typeof value === 'string' && (attendanceCodes as readonly string[]).includes(value);
+}
+
+/** Checks a mark against the school's scale: 2–5, or 1–5 where the year allows 1. */
+export function markError(value: number, allowMarkOne: boolean): Message | null {
+  if (!Number.isInteger(value) || value > 5 || value < (allowMarkOne ? 1 : 2)) return allowMarkOne ? markOutOfScaleWithOne : markOutOfScale;
+  return null;
+}
+
+/** Whether a change to this lesson is made after the fact: after the day it was held (Moscow time). */
+export function isAfterTheFact(heldOn: string, now: Date): boolean {
+  return regionToday({ now: () => now }) > heldOn;
+}
+
+/**
+ * Sets the marks and attendance of some pupils in one lesson: one transaction; the pupils must
+ * be in the class (or subgroup) on the lesson's day. Changes after the lesson's day keep the
+ * previous value in journal_change. Audited as one event. Returns the cells as stored.
+ */
+export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonContext, changes: readonly CellChange[], now: Date): Promise<Map<string, Cell>> {
+  const l = ctx.lesson;
+  if (l.status === 'cancelled') throw errors.conflict('lesson-cancelled', { ru: 'Урок отменён: отметки не ставятся', en: 'The lesson is cancelled: no marks' });
+  const fieldErrors: FieldErrors = {};
+  for (const c of changes) {
+    if (typeof c.mark === 'number') {
+      const e = markError(c.mark, ctx.allowMarkOne);
+      if (e) fieldErrors[`mark-${c.pupilId}`] = e;
+    }
+    if (c.attendance !== undefined && c.attendance !== null && !isAttendanceCode(c.attendance)) {
+      fieldErrors[`attendance-${c.pupilId}`] = { ru: 'Неизвестная отметка посещаемости', en: 'Unknown attendance code' };
+    }
+  }
+  if (Object.keys(fieldErrors).length > 0) throw errors.validation(fieldErrors);
+  if (changes.length === 0) return new Map();
+  const pupilIds = [...new Set(changes.map((c) => c.pupilId))];
+  const late = isAfterTheFact(l.heldOn, now);
+  const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
+  const actorLabel = origin.actor.kind === 'account' ? origin.actor.displayName : '';
+  return db.transaction(async (tx) => {
+    const present = await queryRows<{ pupil_id: string }>(
+      tx,
+      ctx.subgroupId
+        ? sql`SELECT DISTINCT e.pupil_id FROM class_enrolment e JOIN class_subgroup_member m ON m.pupil_id = e.pupil_id AND m.subgroup_id = ${ctx.subgroupId}
+               WHERE e.class_id = ${l.classId} AND e.pupil_id = ANY(${sqlUuidArray(pupilIds)}) AND e.starts_on <= ${l.heldOn} AND (e.ends_on IS NULL OR e.ends_on >= ${l.heldOn})`
+        : sql`SELECT DISTINCT e.pupil_id FROM class_enrolment e
+               WHERE e.class_id = ${l.classId} AND e.pupil_id = ANY(${sqlUuidArray(pupilIds)}) AND e.starts_on <= ${l.heldOn} AND (e.ends_on IS NULL OR e.ends_on >= ${l.heldOn})`,
+    );
+    const inClass = new Set(present.map((p) => p.pupil_id));
+    const outside = pupilIds.filter((id) => !inClass.has(id));
+    if (outside.length > 0) {
+      throw errors.validation(Object.fromEntries(outside.map((id) => [`pupil-${id}`, { ru: 'Ученик не учится в этом классе в день урока', en: 'The pupil is not in this class on the day of the lesson' }])));
+    }
+    const before = await cellsOf(tx, l.id, pupilIds, l.workKind);
+    const after = new Map<string, Cell>();
+    const history: Array<typeof journalChange.$inferInsert> = [];
+    for (const c of changes) {
+      const old = before.get(c.pupilId) ?? { mark: null, attendance: null };
+      const next: Cell = { mark: c.mark === undefined ? old.mark : c.mark, attendance: c.attendance === undefined ? old.attendance : c.attendance };
+      after.set(c.pupilId, next);
+      if (next.mark !== old.mark) {
+        if (next.mark === null) {
+          await tx.delete(mark).where(and(eq(mark.lessonId, l.id), eq(mark.pupilId, c.pupilId), eq(mark.workKind, l.workKind)));
+        } else {
+          await tx
+            .insert(mark)
+            .values({ lessonId: l.id, pupilId: c.pupilId, value: next.mark, workKind: l.workKind, weight: ctx.workKindWeight, enteredBy: actorId, enteredAt: now, updatedAt: now })
+            .onConflictDoUpdate({ target: [mark.pupilId, mark.lessonId, mark.workKind], set: { value: next.mark, enteredBy: actorId, updatedAt: now } });
+        }
+        if (late && old.mark !== null) {
+          history.push({ entity: 'mark', entityId: `${l.id}:${c.pupilId}:${l.workKind}`, pupilId: c.pupilId, lessonId: l.id, before: { value: old.mark, workKind: l.workKind }, after: next.mark === null ? null : { value: next.mark, workKind: l.workKind }, at: now, actor: actorId, actorLabel });
+        }
+      }
+      if (next.attendance !== old.attendance) {
+        if (next.attendance === null) {
+          await tx.delete(attendance).where(and(eq(attendance.lessonId, l.id), eq(attendance.pupilId, c.pupilId)));
+        } else {
+          await tx
+            .insert(attendance)
+            .values({ lessonId: l.id, pupilId: c.pupilId, code: next.attendance, enteredBy: actorId, updatedAt: now })
+            .onConflictDoUpdate({ target: [attendance.lessonId, attendance.pupilId], set: { code: next.attendance, enteredBy: actorId, updatedAt: now } });
+        }
+        if (late) {
+          history.push({ entity: 'attendance', entityId: `${l.id}:${c.pupilId}`, pupilId: c.pupilId, lessonId: l.id, before: old.attendance === null ? null : { code: old.attendance }, after: next.attendance === null ? null : { code: next.attendance }, at: now, actor: actorId, actorLabel });
+        }
+      }
+    }
+    const changed = [...after].filter(([id, cell]) => {
+      const old = before.get(id) ?? { mark: null, attendance: null };
+      return old.mark !== cell.mark || old.attendance !== cell.attendance;
+    });
+    if (history.length > 0) await tx.insert(journalChange).values(history);
+    if (changed.length > 0) {
+      if (l.status === 'planned') await tx.update(lesson).set({ status: 'held', updatedAt: now }).where(eq(lesson.id, l.id));
+      await recordAudit(tx, origin, {
+        action: 'update',
+        entityType: 'journal-lesson-cells',
+        entityId: l.id,
+        municipalityId: l.municipalityId,
+        organizationId: l.organizationId,
+        details: { pupils: changed.length, afterTheFact: late },
+      });
+    }
+    return after;
+  });
+}
+
+function sqlUuidArray(ids: readonly string[]) {
+  return sql`${`{${ids.join(',')}}`}::uuid[]`;
+}
+
+/** The cells (mark of the lesson's kind of work, attendance) of some pupils in one lesson. */
+async function cellsOf(db: Executor, lessonId: string, pupilIds: readonly string[], kind: string): Promise<Map<string, Cell>> {
+  const [marks, codes] = await Promise.all([
+    db.select({ pupilId: mark.pupilId, value: mark.value }).from(mark).where(and(eq(mark.lessonId, lessonId), inArray(mark.pupilId, [...pupilIds]), eq(mark.workKind, kind))),
+    db.select({ pupilId: attendance.pupilId, code: attendance.code }).from(attendance).where(and(eq(attendance.lessonId, lessonId), inArray(attendance.pupilId, [...pupilIds]))),
+  ]);
+  const out = new Map<string, Cell>();
+  for (const m of marks) out.set(m.pupilId, { mark: m.value, attendance: null });
+  for (const a of codes) out.set(a.pupilId, { mark: out.get(a.pupilId)?.mark ?? null, attendance: a.code });
+  return out;
+}
+
+// The lesson form -------------------------------------------------------------------------------
+
+export interface LessonInput {
+  topic: string;
+  homework: string;
+  workKind: string;
+}
+
+export function parseLessonInput(body: Record<string, unknown>, kinds: readonly WorkKindRow[]): { ok: true; value: LessonInput } | { ok: false; errors: FieldErrors } {
+  const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+  const topic = text('topic');
+  const homework = text('homework');
+  const kind = text('workKind') || 'classwork';
+  const fieldErrors: FieldErrors = {};
+  if (topic.length > 500) fieldErrors.topic = { ru: 'Тема — не длиннее 500 знаков', en: 'The topic is at most 500 characters' };
+  if (homework.length > 4000) fieldErrors.homework = { ru: 'Домашнее задание — не длиннее 4000 знаков', en: 'Homework is at most 4,000 characters' };
+  if (!kinds.some((k) => k.code === kind)) fieldErrors.workKind = { ru: 'Выберите вид работы из списка', en: 'Choose a kind of work from the list' };
+  return Object.keys(fieldErrors).length > 0 ? { ok: false, errors: fieldErrors } : { ok: true, value: { topic, homework, workKind: kind } };
+}
+
+/** Sets the topic, homework and kind of work of a lesson, marking it held. Audited. */
+export async function updateLesson(db: Database, origin: AuditOrigin, ctx: LessonContext, input: LessonInput, now: Date): Promise<LessonRow> {
+  const l = ctx.lesson;
+  const hasMarks = input.workKind !== l.workKind ? (await db.select({ id: mark.id }).from(mark).where(and(eq(mark.lessonId, l.id), eq(mark.workKind, l.workKind))).limit(1)).length > 0 : false;
+  return db.transaction(async (tx) => {
+    const [kind] = await tx.select().from(workKind).where(eq(workKind.code, input.workKind));
+    if (hasMarks && kind) {
+      // the marks already given follow the lesson's new kind of work (and its weight)
+      await tx.update(mark).set({ workKind: kind.code, weight: kind.weight, updatedAt: now }).where(and(eq(mark.lessonId, l.id), eq(mark.workKind, l.workKind)));
+    }
+    const [row] = await tx
+      .update(lesson)
+      .set({
+        topic: input.topic,
+        homework: input.homework,
+        workKind: input.workKind,
+        status: l.status === 'planned' && input.topic !== '' ? 'held' : l.status,
+        topicSetAt: l.topicSetAt ?? (input.topic ? now : null),
+        homeworkSetAt: input.homework !== l.homework ? (input.homework ? now : null) : l.homeworkSetAt,
+        updatedAt: now,
+        version: sql`${lesson.version} + 1`,
+      })
+      .where(eq(lesson.id, l.id))
+      .returning();
+    await recordAudit(tx, origin, { action: 'update', entityType: 'journal-lesson', entityId: l.id, municipalityId: l.municipalityId, organizationId: l.organizationId, details: { fields: ['topic', 'homework', 'workKind'] } });
+    return row!;
+  });
+}
+
+export async function listWorkKinds(db: Executor): Promise<WorkKindRow[]> {
+  return db.select().from(workKind).orderBy(asc(workKind.sort), asc(workKind.code));
+}
+
+/** Every pupil's cell in one lesson. */
+export async function lessonCells(db: Executor, l: LessonRow): Promise<Map<string, Cell>> {
+  const [marks, codes] = await Promise.all([
+    db.select({ pupilId: mark.pupilId, value: mark.value }).from(mark).where(and(eq(mark.lessonId, l.id), eq(mark.workKind, l.workKind))),
+    db.select({ pupilId: attendance.pupilId, code: attendance.code }).from(attendance).where(eq(attendance.lessonId, l.id)),
+  ]);
+  const out = new Map<string, Cell>();
+  for (const m of marks) out.set(m.pupilId, { mark: m.value, attendance: null });
+  for (const a of codes) out.set(a.pupilId, { mark: out.get(a.pupilId)?.mark ?? null, attendance: a.code });
+  return out;
+}
+
+export type JournalChangeRow = typeof journalChange.$inferSelect;
+
+/** The history of a lesson's marks and attendance changed after the fact, oldest first. */
+export async function lessonHistory(db: Executor, lessonId: string): Promise<JournalChangeRow[]> {
+  return db.select().from(journalChange).where(eq(journalChange.lessonId, lessonId)).orderBy(asc(journalChange.id)).limit(500);
+}
+
+/** The history of one pupil's marks, attendance and finals, oldest first (one page). */
+export async function pupilHistory(db: Executor, pupilId: string, limit = 200): Promise<JournalChangeRow[]> {
+  return db.select().from(journalChange).where(eq(journalChange.pupilId, pupilId)).orderBy(asc(journalChange.at), asc(journalChange.id)).limit(limit);
+}
+
+/** Sets whether the year (so the school) allows the mark 1. */
+export async function setAllowMarkOne(db: Database, origin: AuditOrigin, year: { id: string; organizationId: string; municipalityId: number }, allow: boolean, now: Date): Promise<void> {
+  const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(journalYearSetting)
+      .values({ yearId: year.id, allowMarkOne: allow, updatedAt: now, updatedBy: actorId })
+      .onConflictDoUpdate({ target: journalYearSetting.yearId, set: { allowMarkOne: allow, updatedAt: now, updatedBy: actorId } });
+    await recordAudit(tx, origin, { action: 'update', entityType: 'journal-year-setting', entityId: year.id, municipalityId: year.municipalityId, organizationId: year.organizationId, details: { allowMarkOne: allow } });
+  });
+}
+
+// Weeks: the diary's and the timetable's reads ----------------------------------------------------
+
+/** A lesson as the week pages show it. */
+export interface WeekLesson {
+  id: string;
+  heldOn: string;
+  lessonNumber: number;
+  assignmentId: string;
+  classId: string;
+  subgroupId: string | null;
+  subjectCode: string;
+  subjectNameRu: string;
+  subjectNameEn: string;
+  teacherId: string;
+  substituteTeacherId: string | null;
+  status: LessonStatus;
+  topic: string;
+  homework: string;
+  movedFromOn: string | null;
+  /** 'HH:MM' from the bell schedule, when known. */
+  startsAt: string | null;
+  endsAt: string | null;
+}
+
+const weekLessonColumns = sql`l.id, l.held_on::text AS held_on, l.lesson_number, l.assignment_id, l.class_id, ta.subgroup_id, ta.subject_code, s.name_ru, s.name_en,
+  ta.teacher_id, l.substitute_teacher_id, l.status, l.topic, l.homework, l.moved_from_on::text AS moved_from_on,
+  to_char(b.starts_at, 'HH24:MI') AS starts_at, to_char(b.ends_at, 'HH24:MI') AS ends_at`;
+
+function toWeekLesson(r: Record<string, unknown>): WeekLesson {
+  return {
+    id: String(r.id),
+    heldOn: String(r.held_on).slice(0, 10),
+    lessonNumber: Number(r.lesson_number),
+    assignmentId: String(r.assignment_id),
+    classId: String(r.class_id),
+    subgroupId: (r.subgroup_id as string | null) ?? null,
+    subjectCode: String(r.subject_code),
+    subjectNameRu: String(r.name_ru),
+    subjectNameEn: String(r.name_en),
+    teacherId: String(r.teacher_id),
+    substituteTeacherId: (r.substitute_teacher_id as string | null) ?? null,
+    status: r.status as LessonStatus,
+    topic: String(r.topic),
+    homework: String(r.homework),
+    movedFromOn: r.moved_from_on ? String(r.moved_from_on).slice(0, 10) : null,
+    startsAt: (r.starts_at as string | null) ?? null,
+    endsAt: (r.ends_at as string | null) ?? null,
+  };
+}
+
+/**
+ * The lessons of a class in the week starting on `weekStart` (a Monday, ISO date), every
+ * subgroup's included, ordered by day and lesson number. One indexed query (lesson_class_day).
+ */
+export async function weekOfClass(db: Executor, classId: string, weekStart: string): Promise<WeekLesson[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`SELECT ${weekLessonColumns}
+          FROM lesson l
+          JOIN teaching_assignment ta ON ta.id = l.assignment_id
+          JOIN subject s ON s.code = ta.subject_code
+          JOIN school_class c ON c.id = l.class_id
+          LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
+         WHERE l.class_id = ${classId} AND l.held_on BETWEEN ${weekStart} AND ${addDays(weekStart, 6)}
+         ORDER BY l.held_on, l.lesson_number, s.sort, l.id`,
+  );
+  return rows.map(toWeekLesson);
+}
+
+/** The lessons a teacher gives in a week: their assignments' and those they substitute. */
+export async function weekOfTeacher(db: Executor, teacherId: string, weekStart: string): Promise<Array<WeekLesson & { grade: number; letter: string }>> {
+  const to = addDays(weekStart, 6);
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`SELECT ${weekLessonColumns}, c.grade, c.letter
+          FROM lesson l
+          JOIN teaching_assignment ta ON ta.id = l.assignment_id
+          JOIN subject s ON s.code = ta.subject_code
+          JOIN school_class c ON c.id = l.class_id
+          LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
+         WHERE l.held_on BETWEEN ${weekStart} AND ${to}
+           AND (l.assignment_id IN (SELECT id FROM teaching_assignment WHERE teacher_id = ${teacherId}) OR l.substitute_teacher_id = ${teacherId})
+         ORDER BY l.held_on, l.lesson_number, l.id`,
+  );
+  return rows.map((r) => ({ ...toWeekLesson(r), grade: Number(r.grade), letter: String(r.letter) }));
+}
+
+/** A lesson of a pupil's week with that pupil's marks and attendance. */
+export interface PupilWeekLesson extends WeekLesson {
+  marks: Array<{ value: number; workKind: string; weight: number; comment: string }>;
+  attendance: AttendanceCode | null;
+}
+
+/**
+ * A pupil's week (the diary): the lessons of the classes the pupil was in on each day of the
+ * week (a subgroup's lessons only for its members), with topic, homework and that pupil's marks
+ * and attendance. Three indexed queries: the stays (class_enrolment_pupil), the lessons
+ * (lesson_class_day), the pupil's marks and attendance for those lessons (mark_pupil_lesson,
+ * attendance_pupil).
+ */
+export async function pupilWeek(db: Executor, pupilId: string, weekStart: string): Promise<PupilWeekLesson[]> {
+  const weekEnd = addDays(weekStart, 6);
+  const stays = await queryRows<{ class_id: string; starts_on: string; ends_on: string | null }>(
+    db,
+    sql`SELECT class_id, starts_on::text AS starts_on, ends_on::text AS ends_on FROM class_enrolment
+         WHERE pupil_id = ${pupilId} AND starts_on <= ${weekEnd} AND (ends_on IS NULL OR ends_on >= ${weekStart})`,
+  );
+  if (stays.length === 0) return [];
+  const classIds = [...new Set(stays.map((s) => s.class_id))];
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`SELECT ${weekLessonColumns}
+          FROM lesson l
+          JOIN teaching_assignment ta ON ta.id = l.assignment_id
+          JOIN subject s ON s.code = ta.subject_code
+          JOIN school_class c ON c.id = l.class_id
+          LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
+         WHERE l.class_id = ANY(${sqlUuidArray(classIds)}) AND l.held_on BETWEEN ${weekStart} AND ${weekEnd}
+           AND (ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.subgroup_id = ta.subgroup_id AND m.pupil_id = ${pupilId}))
+         ORDER BY l.held_on, l.lesson_number, s.sort, l.id`,
+  );
+  const lessons = rows
+    .map(toWeekLesson)
+    .filter((l) => stays.some((s) => s.class_id === l.classId && String(s.starts_on).slice(0, 10) <= l.heldOn && (s.ends_on === null || String(s.ends_on).slice(0, 10) >= l.heldOn)));
+  if (lessons.length === 0) return [];
+  const ids = lessons.map((l) => l.id);
+  const facts = await queryRows<{ kind: string; lesson_id: string; value: number | null; work_kind: string | null; weight: string | null; comment: string | null; code: string | null }>(
+    db,
+    sql`SELECT 'm' AS kind, lesson_id, value, work_kind, weight::text AS weight, comment, NULL AS code FROM mark WHERE pupil_id = ${pupilId} AND lesson_id = ANY(${sqlUuidArray(ids)})
+        UNION ALL
+        SELECT 'a', lesson_id, NULL, NULL, NULL, NULL, code FROM attendance WHERE pupil_id = ${pupilId} AND lesson_id = ANY(${sqlUuidArray(ids)})`,
+  );
+  const byLesson = new Map<string, PupilWeekLesson>(lessons.map((l) => [l.id, { ...l, marks: [], attendance: null }]));
+  for (const f of facts) {
+    const l = byLesson.get(f.lesson_id);
+    if (!l) continue;
+    if (f.kind === 'm') l.marks.push({ value: Number(f.value), workKind: String(f.work_kind), weight: Number(f.weight), comment: f.comment ?? '' });
+    else l.attendance = f.code as AttendanceCode;
+  }
+  return [...byLesson.values()];
+}
+
+// The gradebook -----------------------------------------------------------------------------------
+
+export interface GradebookData {
+  pupils: PupilOfClass[];
+  lessons: LessonRow[];
+  /** `${lessonId}:${pupilId}` → cell */
+  cells: Map<string, Cell>;
+}
+
+/**
+ * The grid of one assignment over a term: its pupils, its lessons (cancelled ones left out), and
+ * every cell. Four queries however big the class.
+ */
+export async function gradebook(db: Executor, assignment: { id: string; classId: string; subgroupId: string | null }, term: { id: string; startsOn: string; endsOn: string }): Promise<GradebookData> {
+  const [pupils, lessons] = await Promise.all([
+    pupilsOfClass(db, assignment.classId, assignment.subgroupId, term.startsOn, term.endsOn),
+    db
+      .select()
+      .from(lesson)
+      .where(and(eq(lesson.assignmentId, assignment.id), gte(lesson.heldOn, term.startsOn), lte(lesson.heldOn, term.endsOn), sql`${lesson.status} <> 'cancelled'`))
+      .orderBy(asc(lesson.heldOn), asc(lesson.lessonNumber)),
+  ]);
+  const cells = new Map<string, Cell>();
+  if (lessons.length > 0) {
+    const ids = lessons.map((l) => l.id);
+    const kindOf = new Map(lessons.map((l) => [l.id, l.workKind]));
+    const [marks, codes] = await Promise.all([
+      db.select({ lessonId: mark.lessonId, pupilId: mark.pupilId, value: mark.value, workKind: mark.workKind }).from(mark).where(inArray(mark.lessonId, ids)),
+      db.select({ lessonId: attendance.lessonId, pupilId: attendance.pupilId, code: attendance.code }).from(attendance).where(inArray(attendance.lessonId, ids)),
+    ]);
+    for (const m of marks) {
+      if (kindOf.get(m.lessonId) !== m.workKind) continue;
+      cells.set(`${m.lessonId}:${m.pupilId}`, { mark: m.value, attendance: null });
+    }
+    for (const a of codes) {
+      const key = `${a.lessonId}:${a.pupilId}`;
+      cells.set(key, { mark: cells.get(key)?.mark ?? null, attendance: a.code });
+    }
+  }
+  return { pupils, lessons, cells };
+}
+
+/** Weighted marks of each pupil of an assignment between two dates (for the finals). */
+export async function weightedMarks(db: Executor, assignmentId: string, from: string, to: string): Promise<Map<string, Array<{ value: number; weight: number }>>> {
+  const rows = await queryRows<{ pupil_id: string; value: number; weight: string }>(
+    db,
+    sql`SELECT m.pupil_id, m.value, m.weight::text AS weight FROM mark m JOIN lesson l ON l.id = m.lesson_id
+         WHERE l.assignment_id = ${assignmentId} AND l.held_on BETWEEN ${from} AND ${to} AND l.status <> 'cancelled'`,
+  );
+  const out = new Map<string, Array<{ value: number; weight: number }>>();
+  for (const r of rows) {
+    const list = out.get(r.pupil_id) ?? [];
+    list.push({ value: Number(r.value), weight: Number(r.weight) });
+    out.set(r.pupil_id, list);
+  }
+  return out;
+}
