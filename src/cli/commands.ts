@@ -5,6 +5,7 @@ import { verifyAuditChain } from '../platform/audit/audit.ts';
 import { installRegion } from '../registry/region.service.ts';
 import { seedCommand } from './seed.command.ts';
 import { allocateCommand } from './allocate.command.ts';
+import { importGarCommand } from './import-gar.command.ts';
 
 export interface Command {
   summary: string;
@@ -51,4 +52,5 @@ export const commands: Record<string, Command> = {
   },
   seed: seedCommand,
   allocate: allocateCommand,
+  'import-gar': importGarCommand,
 };
