@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './platform/auth/account.routes.tsx';
 import { oidcLoginButton, registerOidcRoutes } from './platform/auth/oidc.routes.tsx';
 import { registerAuditRoutes } from './platform/audit/audit.routes.tsx';
 import { registerNotifyRoutes } from './platform/notify/notify.routes.tsx';
+import { registerCalendarRoutes } from './platform/calendar/calendar.routes.tsx';
 import { listMunicipalities } from './registry/region.service.ts';
 import { registerRegistry } from './registry/registry.module.ts';
 import { registerPreschool } from './enrollment/preschool/preschool.module.ts';
@@ -126,6 +127,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   registerOidcRoutes(app, context);
   registerAuditRoutes(app, context, { municipalities: listMunicipalities });
   registerNotifyRoutes(app, context);
+  registerCalendarRoutes(app, context);
 
   registerDesignSystemPage(app);
 
