@@ -22,7 +22,7 @@
  * A dry run goes stale when an application of it has changed status since, or a school has
  * fewer places than the run hands out; committing a stale run is refused (409), as in preschool.
  */
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { allocate, ENGINE_VERSION, type AllocationResult } from '../allocation/allocate.ts';
 import { recordAudit, type AuditOrigin } from '../../platform/audit/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -34,11 +34,11 @@ import { getHouses } from '../../registry/address.service.ts';
 import { iterateOrganizations } from '../../registry/organization.service.ts';
 import { buildAdmissionInstance, seedMatches, type OrderApplication, type OrderingRule, type PriorityLevel } from './admission-order.ts';
 import { admissionRun, type AdmissionRunStatus } from './admission-order.schema.ts';
-import { admissionApplication, admissionCampaign, type AdmissionStatus } from './admission.schema.ts';
+import { admissionApplication, type AdmissionStatus } from './admission.schema.ts';
 import { changeAdmissionStatus } from './application-status.service.ts';
+import { findCampaign, type CampaignRow } from './campaign.service.ts';
 
 export type AdmissionRunRow = typeof admissionRun.$inferSelect;
-export type CampaignRow = typeof admissionCampaign.$inferSelect;
 
 export const admissionRunStatusNames: Record<AdmissionRunStatus, Message> = {
   dryRun: { ru: 'Пробный расчёт', en: 'Dry run' },
@@ -46,7 +46,6 @@ export const admissionRunStatusNames: Record<AdmissionRunStatus, Message> = {
   discarded: { ru: 'Отменено', en: 'Discarded' },
 };
 
-const pendingStatuses: readonly AdmissionStatus[] = ['received', 'documentsChecked'];
 
 /** What a run keeps besides the instance: per application, what the commit needs (never published). */
 export interface RunApplicant {
@@ -64,19 +63,6 @@ export interface StoredAdmissionResult {
   /** Receipt numbers of applications with a place whose documents are not checked yet. */
   awaitingDocuments: string[];
   applicants: RunApplicant[];
-}
-
-export async function findCampaign(db: Executor, id: string): Promise<CampaignRow | undefined> {
-  if (!isUuid(id)) return undefined;
-  const [row] = await db.select().from(admissionCampaign).where(eq(admissionCampaign.id, id)).limit(1);
-  return row;
-}
-
-/** Campaigns of the given municipalities (null = all), newest year first. */
-export async function listCampaigns(db: Executor, municipalityIds: readonly number[] | null): Promise<CampaignRow[]> {
-  const query = db.select().from(admissionCampaign);
-  const filtered = municipalityIds === null ? query : query.where(inArray(admissionCampaign.municipalityId, municipalityIds.length > 0 ? [...municipalityIds] : [-1]));
-  return filtered.orderBy(desc(admissionCampaign.year), admissionCampaign.municipalityId).limit(200);
 }
 
 /** The ordering rule of a campaign; refuses a lottery whose seed is not revealed or does not match. */
@@ -179,7 +165,7 @@ async function offersFor(db: Executor, campaign: CampaignRow, pending: PendingRo
 export async function createAdmissionDryRun(context: Pick<AppContext, 'db' | 'clock'>, origin: AuditOrigin, campaignId: string, stage: 1 | 2): Promise<AdmissionRunRow> {
   const { db } = context;
   const now = context.clock.now();
-  const campaign = await findCampaign(db, campaignId);
+  const campaign = isUuid(campaignId) ? await findCampaign(db, campaignId) : undefined;
   if (!campaign) throw errors.notFound();
   const rule = orderingRule(campaign, now);
   const pending = await loadPending(db, campaignId, stage);

@@ -6,11 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../../platform/jobs/jobs.ts';
+import { registerAdmissionOrderRoutes } from './admission-order.routes.tsx';
 import { receivedJobHandlers } from './received.job.ts';
 
 export function registerAdmission(app: FastifyInstance, context: AppContext): void {
   void app;
   void context;
+  registerAdmissionOrderRoutes(app, context);
 }
 
 export const admissionJobHandlers: Record<string, JobHandler> = { ...receivedJobHandlers };
