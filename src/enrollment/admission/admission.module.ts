@@ -8,10 +8,12 @@ import type { AppContext } from '../../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../../platform/jobs/jobs.ts';
 import { registerAdmissionOrderRoutes } from './admission-order.routes.tsx';
 import { receivedJobHandlers } from './received.job.ts';
+import { registerSubmissionRoutes } from './submission.routes.tsx';
 
 export function registerAdmission(app: FastifyInstance, context: AppContext): void {
   void app;
   void context;
+  registerSubmissionRoutes(app, context);
   registerAdmissionOrderRoutes(app, context);
 }
 
