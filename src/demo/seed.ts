@@ -13,6 +13,8 @@ import { demoAccounts, type DemoAccount } from './demo-accounts.ts';
 import { RegionGenerator, tableSpecs, type CastMember, type DemoAnchors, type DemoCast } from './generator.ts';
 import { planRegion } from './plan.ts';
 import { seedPreschoolDemo } from './preschool-demo.ts';
+import { seedAddressDemo } from './address-demo.ts';
+import { seedJournalDemo } from './journal-demo.ts';
 
 export interface SeedOptions {
   /** 1 ≈ the whole Krai (≈ 780,000 pupils); 0.02 is the default demo. */
@@ -144,10 +146,25 @@ export async function seedDemoRegion(db: Executor, options: SeedOptions): Promis
       newId: () => generator.newId(),
       batchRows: options.batchRows ?? 10_000,
     });
-    const tables = { ...sink.written, ...preschool.tables };
+    // The journal's current year, classes, pupils' stays and assignments (journal-demo.ts).
+    const journal = await seedJournalDemo(tx, {
+      municipalityIds: plan.map((p) => p.municipalityId),
+      newId: () => generator.newId(),
+      batchRows: options.batchRows ?? 10_000,
+      demo: { schoolId: anchors.schoolId, teacherPersonId, pupilPersonId },
+    });
+    // Addresses and the territories assigned to schools (address-demo.ts).
+    const addresses = await seedAddressDemo(tx, {
+      seed: options.seed,
+      scale: options.scale,
+      schools: plan.flatMap((p) => generator.schoolsOf(p.municipalityId).map((s) => ({ id: s.id, municipalityId: p.municipalityId }))),
+      newId: () => generator.newId(),
+      batchRows: options.batchRows ?? 10_000,
+    });
+    const tables = { ...sink.written, ...preschool.tables, ...journal.tables, ...addresses.tables };
     const rows = Object.values(tables).reduce((a, b) => a + b, 0);
     options.onProgress?.({ tables, rows, fraction: 1 });
-    const serverMs = Object.fromEntries(Object.entries({ ...sink.serverMs, ...preschool.serverMs }).map(([table, ms]) => [table, Math.round(ms)]));
+    const serverMs = Object.fromEntries(Object.entries({ ...sink.serverMs, ...preschool.serverMs, ...journal.serverMs, ...addresses.serverMs }).map(([table, ms]) => [table, Math.round(ms)]));
     return { rows, ms: Math.round(performance.now() - started), tables, serverMs, anchors };
   });
 }
