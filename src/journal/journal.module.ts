@@ -6,11 +6,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
+import { archiveJobHandlers } from './archive.service.ts';
+import { registerArchiveRoutes } from './archive.routes.tsx';
+import { diaryJobHandlers, diaryJobSchedules } from './diary.service.ts';
+import { registerDiaryRoutes } from './diary.routes.tsx';
+import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
+import { registerReportRoutes } from './reports.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
-  void app;
-  void context;
+  registerDiaryRoutes(app, context);
+  registerReportRoutes(app, context);
+  registerArchiveRoutes(app, context);
+  registerPupilAccountRoutes(app, context);
 }
 
-export const journalJobHandlers: Record<string, JobHandler> = {};
-export const journalJobSchedules: JobSchedule[] = [];
+export const journalJobHandlers: Record<string, JobHandler> = {
+  ...diaryJobHandlers,
+  ...archiveJobHandlers,
+};
+export const journalJobSchedules: JobSchedule[] = [
+  ...diaryJobSchedules,
+];
