@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../../platform/jobs/jobs.ts';
 import { registerAdmissionOrderRoutes } from './admission-order.routes.tsx';
+import { registerFlagRoutes } from './flags.routes.tsx';
 import { receivedJobHandlers } from './received.job.ts';
 import { registerSubmissionRoutes } from './submission.routes.tsx';
 
@@ -15,6 +16,7 @@ export function registerAdmission(app: FastifyInstance, context: AppContext): vo
   void context;
   registerSubmissionRoutes(app, context);
   registerAdmissionOrderRoutes(app, context);
+  registerFlagRoutes(app, context);
 }
 
 export const admissionJobHandlers: Record<string, JobHandler> = { ...receivedJobHandlers };

@@ -310,3 +310,13 @@ export async function openFlagCounts(db: Executor, applicationIds: string[]): Pr
   );
   return new Map(rows.map((r) => [r.application_id, Number(r.n)]));
 }
+
+/** Where an application sits (for the presence policy), or undefined. */
+export async function applicationFlagScope(db: Executor, applicationId: string): Promise<{ municipalityId: number; organizationId: string } | undefined> {
+  if (!isUuid(applicationId)) return undefined;
+  const [row] = await queryRows<{ municipality_id: number; organization_id: string }>(
+    db,
+    sql`SELECT municipality_id, organization_id::text AS organization_id FROM admission_application WHERE id = ${applicationId}`,
+  );
+  return row ? { municipalityId: Number(row.municipality_id), organizationId: row.organization_id } : undefined;
+}
