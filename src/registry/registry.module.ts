@@ -7,6 +7,8 @@ import { registerOrganizationApi } from './organization.api.ts';
 import { registerOrganizationPages } from './organization.pages.tsx';
 import { registerPersonApi } from './person.api.ts';
 import { registerPersonPages } from './person.pages.tsx';
+import { registerTerritoryApi } from './territory.api.ts';
+import { registerTerritoryPages } from './territory.pages.tsx';
 
 export function registerRegistry(app: FastifyInstance, context: AppContext): void {
   registerHomePage(app, context);
@@ -15,4 +17,6 @@ export function registerRegistry(app: FastifyInstance, context: AppContext): voi
   registerMunicipalityApi(app, context);
   registerPersonPages(app, context);
   registerPersonApi(app, context);
+  registerTerritoryPages(app, context);
+  registerTerritoryApi(app, context);
 }

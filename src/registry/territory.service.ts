@@ -500,3 +500,8 @@ export function describeRule(rule: Pick<RuleView, 'kind' | 'numberFrom' | 'numbe
     rule.numberFrom !== null || rule.numberTo !== null ? `, ${rule.numberFrom ?? '…'}–${rule.numberTo ?? '…'}` : '';
   return `${rule.objectLabel}: ${rule.kind === 'range' ? (locale === 'ru' ? 'дома' : 'houses') : name}${range}`;
 }
+
+/** Today's date in the region's zone (Europe/Moscow), YYYY-MM-DD: the date territories are resolved on. */
+export function regionDate(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

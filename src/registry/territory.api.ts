@@ -1,0 +1,132 @@
+/**
+ * JSON API of addresses and territories, under /api/v1: public, cacheable, no personal data.
+ * The same service functions as the pages (territory.pages.tsx).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { authorize } from '../platform/access/access.ts';
+import type { AppContext } from '../platform/context.ts';
+import { errors } from '../platform/errors.ts';
+import { isIsoDate } from '../platform/validation.ts';
+import { getHouses, maxSearchLimit, searchAddresses } from './address.service.ts';
+import { cacheForAnonymous } from './organization.pages.tsx';
+import { getOrganization } from './organization.service.ts';
+import { territoryPolicy } from './territory.policy.ts';
+import { listTerritoryHouses, regionDate, schoolCards, schoolsServingHouses } from './territory.service.ts';
+
+const House = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'GAR OBJECTGUID of the house' }),
+  municipalityId: Type.Integer(),
+  label: Type.String({ description: "'г Краснодар, ул Красная, д. 12'" }),
+  residential: Type.Boolean({ description: 'false for a garage, shed or other non-housing building (GAR HOUSETYPE)' }),
+});
+
+const School = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  shortName: Type.String(),
+  address: Type.String(),
+  website: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+});
+
+const DateQuery = Type.Optional(Type.String({ format: 'date', description: 'The date the territory is resolved on (YYYY-MM-DD); today in Europe/Moscow by default' }));
+
+const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 200, description: "What a person types: 'Краснодар Красная 12', 'ул. Красная, д 12 к2'; ё/е, case and abbreviations do not matter" }),
+  municipality: Type.Optional(Type.Integer({ minimum: 1, maximum: 999999 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxSearchLimit, default: 20 })),
+});
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+const tags = ['addresses'];
+
+export function registerTerritoryApi(app: FastifyInstance, context: AppContext): void {
+  const { db } = context;
+  const dateOf = (value: string | undefined) => {
+    if (value === undefined) return regionDate(context.clock.now());
+    if (!isIsoDate(value)) throw errors.badRequest({ ru: 'Дата должна быть в виде ГГГГ-ММ-ДД', en: 'The date must be YYYY-MM-DD' });
+    return value;
+  };
+
+  app.get(
+    '/api/v1/addresses',
+    {
+      schema: {
+        tags,
+        summary: 'Search houses by typing',
+        description: 'Public. Houses whose settlement and street names start with the typed words and whose number starts with the typed number; exact numbers first.',
+        querystring: SearchQuery,
+        response: { 200: Type.Object({ items: Type.Array(House) }) },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as Static<typeof SearchQuery>;
+      authorize(request.actor, territoryPolicy, 'readPublished', null);
+      const items = await searchAddresses(db, { query: query.q, municipalityId: query.municipality, limit: query.limit });
+      cacheForAnonymous(request, reply, 'Cookie, Authorization');
+      return { items };
+    },
+  );
+
+  const SchoolsQuery = Type.Object({ date: DateQuery });
+  app.get(
+    '/api/v1/addresses/:id/schools',
+    {
+      schema: {
+        tags,
+        summary: 'The schools whose territory includes a house',
+        description: 'Public. By the published act of the municipality in force on the date (Order 458 §8). Normally one school; none or several is an error of the act.',
+        params: IdParams,
+        querystring: SchoolsQuery,
+        response: { 200: Type.Object({ house: House, date: Type.String({ format: 'date' }), schools: Type.Array(School) }) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as Static<typeof IdParams>;
+      const onDate = dateOf((request.query as Static<typeof SchoolsQuery>).date);
+      const house = (await getHouses(db, [id])).get(id.toLowerCase());
+      if (!house) throw errors.notFound();
+      authorize(request.actor, territoryPolicy, 'readPublished', null);
+      const served = (await schoolsServingHouses(db, [house.id], onDate)).get(house.id) ?? [];
+      const cards = await schoolCards(db, served);
+      cacheForAnonymous(request, reply, 'Cookie, Authorization');
+      return { house, date: onDate, schools: served.flatMap((s) => (cards.has(s) ? [cards.get(s)!] : [])) };
+    },
+  );
+
+  const TerritoryQuery = Type.Object({
+    date: DateQuery,
+    cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  });
+  app.get(
+    '/api/v1/organizations/:id/territory',
+    {
+      schema: {
+        tags,
+        summary: "A school's territory: the houses assigned to it",
+        description: 'Public. In label order, keyset pages.',
+        params: IdParams,
+        querystring: TerritoryQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ id: Type.String({ format: 'uuid' }), label: Type.String() })),
+            total: Type.Integer(),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as Static<typeof IdParams>;
+      const query = request.query as Static<typeof TerritoryQuery>;
+      const onDate = dateOf(query.date);
+      const school = await getOrganization(db, id);
+      authorize(request.actor, territoryPolicy, 'readPublished', null);
+      const page = await listTerritoryHouses(db, school.id, onDate, { cursor: query.cursor ?? null, limit: query.limit ?? 100 });
+      cacheForAnonymous(request, reply, 'Cookie, Authorization');
+      return page;
+    },
+  );
+}

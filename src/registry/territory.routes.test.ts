@@ -1,0 +1,114 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAccount, createTestApp, loggedInAgent, type TestApp } from '../../test/support/app.ts';
+import { anonymous } from '../platform/access/access.ts';
+import { createSettlement, createStreet, type CreatedStreet } from './address.factory.ts';
+import { createOrganization } from './organization.factory.ts';
+import { addRule, createAct, publishAct } from './territory.service.ts';
+
+describe('territory pages and API', () => {
+  let t: TestApp;
+  let red: CreatedStreet;
+  let school: { id: string; shortName: string };
+  let other: { id: string };
+  let actId: string;
+  const origin = { actor: anonymous, ip: null, requestId: null };
+
+  before(async () => {
+    t = await createTestApp();
+    const db = t.context.db;
+    const city = await createSettlement(db, { municipalityId: 1, name: 'Краснодар' });
+    red = await createStreet(db, { municipalityId: 1, settlement: city, street: 'Красная', houses: ['1', '2', '3'] });
+    school = await createOrganization(db, { municipalityId: 1 });
+    other = await createOrganization(db, { municipalityId: 1 });
+    const act = await createAct(t.context, origin, { municipalityId: 1, number: '77', signedOn: '2026-01-10', title: 'О закреплении', documentUrl: null, documentName: null, validFrom: '2026-01-15' });
+    await addRule(t.context, origin, act.id, { organizationId: school.id, objectId: red.streetId, kind: 'odd', numberFrom: null, numberTo: null, houseId: null });
+    await publishAct(t.context, origin, act.id);
+    actId = act.id;
+  });
+  after(() => t.close());
+
+  test('find your school by address: a GET form, the houses found, the school of the chosen house — public and cacheable', async () => {
+    const empty = await t.app.inject({ url: '/schools/find' });
+    assert.equal(empty.statusCode, 200);
+    assert.match(empty.body, /<form action="\/schools\/find" method="get"/);
+    const found = await t.app.inject({ url: `/schools/find?q=${encodeURIComponent('ул. Красная, д 1')}` });
+    assert.equal(found.statusCode, 200);
+    assert.match(String(found.headers['cache-control']), /public/);
+    assert.match(found.body, /г Краснодар, ул Красная, д\. 1/);
+    const chosen = await t.app.inject({ url: `/schools/find?q=x&house=${red.houses.get('1')}` });
+    assert.ok(chosen.body.includes(`/organizations/${school.id}`), 'links the school');
+    assert.ok(chosen.body.includes(school.shortName.replace(/"/g, '&quot;')));
+    const none = await t.app.inject({ url: `/schools/find?house=${red.houses.get('2')}` });
+    assert.match(none.body, /не закреплён ни за одной школой/);
+  });
+
+  test("a school's addresses, public and paginated", async () => {
+    const page = await t.app.inject({ url: `/organizations/${school.id}/territory` });
+    assert.equal(page.statusCode, 200);
+    assert.match(String(page.headers['cache-control']), /public/);
+    assert.match(page.body, /д\. 1</);
+    assert.match(page.body, /д\. 3</);
+    assert.doesNotMatch(page.body, /д\. 2</);
+    assert.match(page.body, /№ 77/);
+  });
+
+  test('the JSON API: search, schools of a house, territory of a school', async () => {
+    const search = await t.app.inject({ url: `/api/v1/addresses?q=${encodeURIComponent('Краснодар Красная 3')}` });
+    assert.equal(search.statusCode, 200);
+    assert.equal(search.json().items[0].id, red.houses.get('3'));
+    const schools = await t.app.inject({ url: `/api/v1/addresses/${red.houses.get('3')}/schools?date=2026-04-01` });
+    assert.deepEqual(schools.json().schools.map((s: { id: string }) => s.id), [school.id]);
+    const before = await t.app.inject({ url: `/api/v1/addresses/${red.houses.get('3')}/schools?date=2026-01-14` });
+    assert.deepEqual(before.json().schools, []);
+    const territory = await t.app.inject({ url: `/api/v1/organizations/${school.id}/territory?date=2026-04-01&limit=1` });
+    assert.equal(territory.json().total, 2);
+    assert.equal(territory.json().items.length, 1);
+    assert.ok(territory.json().nextCursor);
+    assert.equal((await t.app.inject({ url: '/api/v1/addresses/00000000-0000-0000-0000-000000000000/schools' })).statusCode, 404);
+    assert.equal((await t.app.inject({ url: '/api/v1/addresses?q=' })).statusCode, 422); // schema validation answers 422 here
+  });
+
+  test('the editor: the operator of the municipality drafts an act, adds and removes rules, checks and publishes', async () => {
+    const operator = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 1 }]));
+    assert.equal((await operator.get('/territories')).statusCode, 200);
+    const invalid = await operator.post('/territories/new', { municipalityId: '1', number: '', signedOn: '2026-13-01', title: 'Новый', validFrom: '2026-06-01' });
+    assert.equal(invalid.statusCode, 422);
+    assert.match(invalid.body, /value="Новый"/);
+    const created = await operator.post('/territories/new', { municipalityId: '1', number: '88', signedOn: '2026-05-20', title: 'Новый', validFrom: '2026-06-01', documentUrl: '', documentName: 'act-88.pdf' });
+    assert.equal(created.statusCode, 303);
+    const url = String(created.headers.location);
+    const search = await operator.get(`${url}?street=${encodeURIComponent('красная')}`);
+    assert.ok(search.body.includes(`objectId=${red.streetId}`));
+    await operator.get(`${url}?objectId=${red.streetId}`);
+    const bad = await operator.post(`${url}/rules`, { objectId: red.streetId, organizationId: other.id, kind: 'range', numberFrom: '5', numberTo: '1' });
+    assert.equal(bad.statusCode, 422);
+    const added = await operator.post(`${url}/rules`, { objectId: red.streetId, organizationId: other.id, kind: 'wholeStreet', numberFrom: '', numberTo: '', houseId: '' });
+    assert.equal(added.statusCode, 303);
+    const report = await operator.get(`${url}/report`);
+    assert.equal(report.statusCode, 200);
+    assert.match(report.body, /Ошибок нет/);
+    const page = await operator.get(url);
+    const ruleId = /\/rules\/([0-9a-f-]{36})\/delete/.exec(page.body)?.[1];
+    assert.ok(ruleId);
+    assert.equal((await operator.post(`${url}/rules/${ruleId}/delete`, {})).statusCode, 303);
+    const unassigned = await operator.get(`${url}/report?problem=unassigned`);
+    assert.match(unassigned.body, /г Краснодар, ул Красная, д\. 2/);
+    assert.equal((await operator.post(`${url}/publish`, {})).statusCode, 303);
+    assert.equal((await operator.post(`${url}/publish`, {})).statusCode, 409);
+  });
+
+  test('an operator of another municipality, a school head and a visitor are refused', async () => {
+    const stranger = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 2 }]));
+    assert.equal((await stranger.get(`/territories/${actId}`)).statusCode, 403);
+    assert.equal((await stranger.get(`/territories/${actId}/report`)).statusCode, 403);
+    assert.equal((await stranger.post('/territories/new', { municipalityId: '1', number: '1', signedOn: '2026-05-20', title: 'x', validFrom: '2026-06-01' })).statusCode, 422);
+    const listing = await stranger.get('/territories');
+    assert.doesNotMatch(listing.body, /№ 77/);
+    const head = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'organizationHead', organizationId: school.id }]));
+    assert.equal((await head.get('/territories')).statusCode, 403);
+    assert.equal((await head.post(`/territories/${actId}/publish`, {})).statusCode, 403);
+    const visitor = await t.app.inject({ url: `/territories/${actId}` });
+    assert.notEqual(visitor.statusCode, 200);
+  });
+});
