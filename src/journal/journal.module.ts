@@ -6,6 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
+import { registerEnrolmentRoutes } from './enrolment.routes.tsx';
+import { registerClassRoutes } from './class.routes.tsx';
+import { registerSchoolYearRoutes } from './school-year.routes.tsx';
 import { archiveJobHandlers } from './archive.service.ts';
 import { registerArchiveRoutes } from './archive.routes.tsx';
 import { diaryJobHandlers, diaryJobSchedules } from './diary.service.ts';
@@ -14,6 +17,9 @@ import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
+  registerEnrolmentRoutes(app, context);
+  registerClassRoutes(app, context);
+  registerSchoolYearRoutes(app, context);
   registerDiaryRoutes(app, context);
   registerReportRoutes(app, context);
   registerArchiveRoutes(app, context);

@@ -152,6 +152,11 @@ export function canMovePupils(actor: Actor, school: SchoolScope): boolean {
   return can(actor, enrolmentPolicy, 'move', school);
 }
 
+/** Searching the school's pupils by name: its head and the supervisors (each search audited by the caller). */
+export function canSearchPupils(actor: Actor, school: SchoolScope): boolean {
+  return isHeadOf(actor, school) || supervises(actor, school);
+}
+
 // Teaching assignments ---------------------------------------------------------------------------
 
 export const assignmentPolicy = definePolicy<AssignmentAccess, 'read' | 'write' | 'assign'>('journal-assignment', {

@@ -12,7 +12,10 @@ import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
 import type { Database, Executor } from '../platform/db/connect.ts';
 import { errors, type FieldErrors } from '../platform/errors.ts';
 import type { Message } from '../platform/i18n/i18n.ts';
-import { isIsoDate } from '../platform/validation.ts';
+import { isIsoDate, isUuid } from '../platform/validation.ts';
+import type { ScopeFilter } from '../platform/access/access.ts';
+import { nonWorkingDays } from '../platform/calendar/calendar.service.ts';
+import { findOrganization, iterateOrganizations, type OrganizationRow } from '../registry/organization.service.ts';
 import { academicTerm, academicYear, bellSchedule, schoolCalendarDefault, schoolHoliday, termKinds, type TermKind } from './school-year.schema.ts';
 
 export type AcademicYearRow = typeof academicYear.$inferSelect;
@@ -90,10 +93,6 @@ export function isoWeekday(date: string): number {
 
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-function overlaps(a: DateRange, b: DateRange): boolean {
-  return a.startsOn <= b.endsOn && b.startsOn <= a.endsOn;
 }
 
 /** The name of the year that starts in `startsYear`: '2026/2027'. */
@@ -454,4 +453,46 @@ export async function saveBells(db: Database, origin: AuditOrigin, yearId: strin
 /** 'HH:MM:SS' or 'HH:MM' → 'HH:MM'. */
 export function shortTime(value: string): string {
   return value.slice(0, 5);
+}
+
+/** The school (an organisation of kind school) or 404. */
+export async function getSchool(db: Executor, id: string): Promise<OrganizationRow> {
+  const row = isUuid(id) ? await findOrganization(db, id.toLowerCase()) : undefined;
+  if (!row || row.kind !== 'school') throw errors.notFound();
+  return row;
+}
+
+/**
+ * The schools a list scope reaches, by short name. The whole region is listed one
+ * municipality at a time (`municipalityId`), never all at once.
+ */
+export async function schoolsInScope(db: Executor, scope: ScopeFilter, municipalityId: number | null): Promise<OrganizationRow[]> {
+  if (scope.kind === 'none') return [];
+  const found = new Map<string, OrganizationRow>();
+  const municipalities = scope.kind === 'all' ? (municipalityId !== null ? [municipalityId] : []) : scope.municipalityIds;
+  for (const m of municipalities) for await (const row of iterateOrganizations(db, { municipalityId: m, kind: 'school' }, 500)) found.set(row.id, row);
+  if (scope.kind === 'some') {
+    for (const id of scope.organizationIds) {
+      if (found.has(id)) continue;
+      const row = await findOrganization(db, id);
+      if (row?.kind === 'school') found.set(id, row);
+    }
+  }
+  return [...found.values()].sort((a, b) => a.shortName.localeCompare(b.shortName, 'ru') || a.id.localeCompare(b.id));
+}
+
+/**
+ * Public holidays and transferred days off that fall on Monday–Friday, from the production
+ * calendar (src/platform/calendar; Labour Code art. 112): the days a school does not teach
+ * whatever its week. Saturdays and Sundays are the school week's business (`weekDays`).
+ */
+export async function publicDaysOff(db: Executor, range: DateRange): Promise<Set<string>> {
+  const days = await nonWorkingDays(db, range.startsOn, range.endsOn);
+  return new Set(days.filter((d) => isoWeekday(d) <= 5));
+}
+
+/** The number of school days of a year by its calendar and the production calendar. */
+export async function countSchoolDays(db: Executor, calendar: YearCalendar): Promise<number> {
+  const range = { startsOn: calendar.year.startsOn, endsOn: calendar.year.endsOn };
+  return schoolDays(calendar, range, await publicDaysOff(db, range)).length;
 }
