@@ -6,9 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
-import { registerEnrolmentRoutes } from './enrolment.routes.tsx';
-import { registerClassRoutes } from './class.routes.tsx';
-import { registerSchoolYearRoutes } from './school-year.routes.tsx';
+import { registerGradebookRoutes } from './gradebook.routes.tsx';
+import { registerLessonRoutes } from './lesson.routes.tsx';
+import { registerTimetableRoutes } from './timetable.routes.tsx';
 import { archiveJobHandlers } from './archive.service.ts';
 import { registerArchiveRoutes } from './archive.routes.tsx';
 import { diaryJobHandlers, diaryJobSchedules } from './diary.service.ts';
@@ -17,9 +17,9 @@ import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
-  registerEnrolmentRoutes(app, context);
-  registerClassRoutes(app, context);
-  registerSchoolYearRoutes(app, context);
+  registerTimetableRoutes(app, context);
+  registerLessonRoutes(app, context);
+  registerGradebookRoutes(app, context);
   registerDiaryRoutes(app, context);
   registerReportRoutes(app, context);
   registerArchiveRoutes(app, context);

@@ -11,9 +11,9 @@ import { errors, type FieldErrors } from '../platform/errors.ts';
 import { isUuid } from '../platform/validation.ts';
 import type { Message } from '../platform/i18n/i18n.ts';
 import { findPersonNames, personFullName, regionToday } from '../registry/person.service.ts';
-import type { AssignmentAccess } from './journal.policy.ts';
 import { attendance, attendanceCodes, journalChange, journalYearSetting, lesson, mark, workKind, type AttendanceCode, type LessonStatus } from './lesson.schema.ts';
 import { addDays } from './timetable.plan.ts';
+import { assignmentColumns, toAssignmentContext, type AssignmentContext } from './gradebook.service.ts';
 import { schoolClass } from './class.schema.ts';
 import { subject, teachingAssignment } from './curriculum.schema.ts';
 
@@ -21,17 +21,8 @@ export type LessonRow = typeof lesson.$inferSelect;
 export type WorkKindRow = typeof workKind.$inferSelect;
 
 /** A lesson with what the policy and the pages need about its assignment and class. */
-export interface LessonContext {
+export interface LessonContext extends AssignmentContext {
   lesson: LessonRow;
-  access: AssignmentAccess;
-  subgroupId: string | null;
-  subjectCode: string;
-  subjectNameRu: string;
-  subjectNameEn: string;
-  yearId: string;
-  grade: number;
-  letter: string;
-  allowMarkOne: boolean;
   /** The weight of the lesson's kind of work (copied onto each mark given). */
   workKindWeight: string;
 }
@@ -40,20 +31,7 @@ export interface LessonContext {
 export async function loadLesson(db: Executor, lessonId: string): Promise<LessonContext> {
   if (!isUuid(lessonId)) throw errors.notFound();
   const [r] = await db
-    .select({
-      lesson,
-      teacherId: teachingAssignment.teacherId,
-      subgroupId: teachingAssignment.subgroupId,
-      subjectCode: teachingAssignment.subjectCode,
-      classTeacherId: schoolClass.classTeacherId,
-      yearId: schoolClass.yearId,
-      grade: schoolClass.grade,
-      letter: schoolClass.letter,
-      nameRu: subject.nameRu,
-      nameEn: subject.nameEn,
-      allowMarkOne: journalYearSetting.allowMarkOne,
-      weight: workKind.weight,
-    })
+    .select({ ...assignmentColumns, lesson, weight: workKind.weight })
     .from(lesson)
     .innerJoin(teachingAssignment, eq(teachingAssignment.id, lesson.assignmentId))
     .innerJoin(schoolClass, eq(schoolClass.id, lesson.classId))
@@ -62,27 +40,7 @@ export async function loadLesson(db: Executor, lessonId: string): Promise<Lesson
     .leftJoin(journalYearSetting, eq(journalYearSetting.yearId, schoolClass.yearId))
     .where(eq(lesson.id, lessonId));
   if (!r) throw errors.notFound();
-  const row = r.lesson;
-  return {
-    lesson: row,
-    access: {
-      assignmentId: row.assignmentId,
-      classId: row.classId,
-      teacherId: r.teacherId,
-      classTeacherId: r.classTeacherId,
-      organizationId: row.organizationId,
-      municipalityId: row.municipalityId,
-    },
-    subgroupId: r.subgroupId,
-    subjectCode: r.subjectCode,
-    subjectNameRu: r.nameRu,
-    subjectNameEn: r.nameEn,
-    yearId: r.yearId,
-    grade: r.grade,
-    letter: r.letter,
-    allowMarkOne: r.allowMarkOne === true,
-    workKindWeight: r.weight,
-  };
+  return { ...toAssignmentContext(r), lesson: r.lesson, workKindWeight: r.weight };
 }
 
 // Pupils of a class over a period -----------------------------------------------------------------
@@ -253,11 +211,13 @@ function sqlUuidArray(ids: readonly string[]) {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
 
-/** The cells (mark of the lesson's kind of work, attendance) of some pupils in one lesson. */
-async function cellsOf(db: Executor, lessonId: string, pupilIds: readonly string[], kind: string): Promise<Map<string, Cell>> {
+/** The cells (mark of the lesson's kind of work, attendance) of some pupils (or all) in one lesson. */
+async function cellsOf(db: Executor, lessonId: string, pupilIds: readonly string[] | null, kind: string): Promise<Map<string, Cell>> {
+  const onlyMarks = pupilIds ? inArray(mark.pupilId, [...pupilIds]) : undefined;
+  const onlyCodes = pupilIds ? inArray(attendance.pupilId, [...pupilIds]) : undefined;
   const [marks, codes] = await Promise.all([
-    db.select({ pupilId: mark.pupilId, value: mark.value }).from(mark).where(and(eq(mark.lessonId, lessonId), inArray(mark.pupilId, [...pupilIds]), eq(mark.workKind, kind))),
-    db.select({ pupilId: attendance.pupilId, code: attendance.code }).from(attendance).where(and(eq(attendance.lessonId, lessonId), inArray(attendance.pupilId, [...pupilIds]))),
+    db.select({ pupilId: mark.pupilId, value: mark.value }).from(mark).where(and(eq(mark.lessonId, lessonId), eq(mark.workKind, kind), onlyMarks)),
+    db.select({ pupilId: attendance.pupilId, code: attendance.code }).from(attendance).where(and(eq(attendance.lessonId, lessonId), onlyCodes)),
   ]);
   const out = new Map<string, Cell>();
   for (const m of marks) out.set(m.pupilId, { mark: m.value, attendance: null });
@@ -319,15 +279,8 @@ export async function listWorkKinds(db: Executor): Promise<WorkKindRow[]> {
 }
 
 /** Every pupil's cell in one lesson. */
-export async function lessonCells(db: Executor, l: LessonRow): Promise<Map<string, Cell>> {
-  const [marks, codes] = await Promise.all([
-    db.select({ pupilId: mark.pupilId, value: mark.value }).from(mark).where(and(eq(mark.lessonId, l.id), eq(mark.workKind, l.workKind))),
-    db.select({ pupilId: attendance.pupilId, code: attendance.code }).from(attendance).where(eq(attendance.lessonId, l.id)),
-  ]);
-  const out = new Map<string, Cell>();
-  for (const m of marks) out.set(m.pupilId, { mark: m.value, attendance: null });
-  for (const a of codes) out.set(a.pupilId, { mark: out.get(a.pupilId)?.mark ?? null, attendance: a.code });
-  return out;
+export function lessonCells(db: Executor, l: LessonRow): Promise<Map<string, Cell>> {
+  return cellsOf(db, l.id, null, l.workKind);
 }
 
 export type JournalChangeRow = typeof journalChange.$inferSelect;
@@ -552,4 +505,20 @@ export async function weightedMarks(db: Executor, assignmentId: string, from: st
     out.set(r.pupil_id, list);
   }
   return out;
+}
+
+/** One audit event for a staff read of a class's marks and attendance (a lesson, a gradebook). */
+export async function recordJournalRead(
+  db: Executor,
+  origin: AuditOrigin,
+  read: { entityType: string; entityId: string; organizationId: string; municipalityId: number; pupilIds: readonly string[]; channel: 'page' | 'api' },
+): Promise<void> {
+  await recordAudit(db, origin, {
+    action: 'read',
+    entityType: read.entityType,
+    entityId: read.entityId,
+    municipalityId: read.municipalityId,
+    organizationId: read.organizationId,
+    details: { channel: read.channel, pupils: read.pupilIds },
+  });
 }

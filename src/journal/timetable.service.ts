@@ -10,8 +10,8 @@ import { getCalendarYear, nonWorkingDays } from '../platform/calendar/calendar.s
 import { queryRows, type Database, type Executor } from '../platform/db/connect.ts';
 import { errors, type FieldErrors } from '../platform/errors.ts';
 import { isIsoDate, isUuid } from '../platform/validation.ts';
-import { schoolClass } from './class.schema.ts';
-import { teachingAssignment } from './curriculum.schema.ts';
+import { classSubgroup, schoolClass } from './class.schema.ts';
+import { subject, teachingAssignment } from './curriculum.schema.ts';
 import type { ClassAccess } from './journal.policy.ts';
 import { lesson } from './lesson.schema.ts';
 import type { LessonContext } from './lesson.service.ts';
@@ -72,6 +72,24 @@ export interface SlotWithAssignment extends SlotRow {
   subjectCode: string;
   teacherId: string;
   subgroupId: string | null;
+}
+
+/** The class's teaching assignments with subject and subgroup names (for the template form). */
+export async function assignmentsOfClass(db: Executor, classId: string) {
+  return db
+    .select({
+      id: teachingAssignment.id,
+      teacherId: teachingAssignment.teacherId,
+      subjectCode: teachingAssignment.subjectCode,
+      subjectNameRu: subject.nameRu,
+      subjectNameEn: subject.nameEn,
+      subgroupName: classSubgroup.name,
+    })
+    .from(teachingAssignment)
+    .innerJoin(subject, eq(subject.code, teachingAssignment.subjectCode))
+    .leftJoin(classSubgroup, eq(classSubgroup.id, teachingAssignment.subgroupId))
+    .where(eq(teachingAssignment.classId, classId))
+    .orderBy(asc(subject.sort), asc(classSubgroup.name));
 }
 
 export async function listSlots(db: Executor, classId: string): Promise<SlotWithAssignment[]> {
