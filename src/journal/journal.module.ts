@@ -6,6 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
+import { registerSchoolYearRoutes } from './school-year.routes.tsx';
+import { registerClassRoutes } from './class.routes.tsx';
+import { registerEnrolmentRoutes } from './enrolment.routes.tsx';
 import { registerGradebookRoutes } from './gradebook.routes.tsx';
 import { registerLessonRoutes } from './lesson.routes.tsx';
 import { registerTimetableRoutes } from './timetable.routes.tsx';
@@ -17,6 +20,9 @@ import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
+  registerSchoolYearRoutes(app, context);
+  registerClassRoutes(app, context);
+  registerEnrolmentRoutes(app, context);
   registerTimetableRoutes(app, context);
   registerLessonRoutes(app, context);
   registerGradebookRoutes(app, context);
