@@ -54,18 +54,18 @@ describe('the demo region’s journal', () => {
     const { teacherPersonId, pupilPersonId, parentPersonId, schoolId } = report.anchors;
     const stay = (await currentEnrolments(db(), [pupilPersonId])).get(pupilPersonId)!;
     assert.equal(stay.organizationId, schoolId);
-    assert.equal(stay.grade, 7);
+    assert.equal(stay.grade, 6, 'grade of the registry’s 2025/26 snapshot');
     const c = (await findClass(db(), stay.classId))!;
     assert.equal(c.classTeacherId, teacherPersonId);
     assert.ok((await classPupils(db(), c.id, '2026-10-01')).some((p) => p.id === pupilPersonId));
     const mine = await assignmentsOfTeacher(db(), teacherPersonId);
-    assert.ok(mine.some((a) => a.classId === c.id && a.subjectCode === 'algebra'));
+    assert.ok(mine.some((a) => a.classId === c.id && ['mathematics', 'algebra'].includes(a.subjectCode)));
     assert.ok(new Set(mine.map((a) => a.classId)).size >= 2, 'a few classes');
     const children = await queryRows<{ id: string; birth_date: string }>(
       db(),
       sql`SELECT p.id::text AS id, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date FROM guardian_link g JOIN person p ON p.id = g.child_id WHERE g.guardian_id = ${parentPersonId}`,
     );
-    const schoolAge = children.filter((ch) => gradeFor(ch.birth_date, 2026) !== null);
+    const schoolAge = children.filter((ch) => gradeFor(ch.birth_date, 2025) !== null);
     assert.ok(schoolAge.length >= 1);
     const stays = await currentEnrolments(db(), schoolAge.map((ch) => ch.id));
     assert.equal(stays.size, schoolAge.length);

@@ -2,10 +2,11 @@
  * The journal's demo data on the generated region: for every school of the given municipalities
  * an academic year (the Krai's four-quarter calendar, default bells), the federal curriculum,
  * classes of about 25 pupils made from the school's children of school age (grade by birth
- * date: born March (Y−6−g) to February (Y−5−g) for grade g of the year starting in Y), class
+ * date: born March (Y−6−g) to February (Y−5−g) → grade g of the year starting in Y), class
  * teachers and teaching assignments chosen from the school's teachers by their subject, and
- * the movement history (admission order for grade 1, promotion order for the others).
- * Children of first-grade age still in a kindergarten go to a school of their municipality.
+ * the movement history (admission order for grade 1, promotion order for the others). The
+ * registry itself is not changed: the children attend the schools the generator gave them, in
+ * the grades of its snapshot year (2025/26), carried into the demo's current year.
  *
  * The demo: the `teacher` login's person (a mathematics teacher of the first school of
  * Krasnodar) is the class teacher of the `pupil` login's class and teaches mathematics there and
@@ -20,6 +21,7 @@ import { queryRows, type Executor } from '../platform/db/connect.ts';
 import { federalHoursOf } from '../journal/curriculum.service.ts';
 import { defaultBells, defaultYearPlan, yearName } from '../journal/school-year.service.ts';
 import { BulkSink, type TableSpec } from './bulk-insert.ts';
+import { referenceYear } from './calendar.ts';
 
 const specs: TableSpec[] = [
   {
@@ -87,6 +89,11 @@ export interface JournalSeedOptions {
   /** Ids (deterministic in the demo); random UUIDs by default. */
   newId?: () => string;
   batchRows?: number;
+  /**
+   * The school year whose grades the children's birth dates give (default: the demo region's
+   * snapshot year, 2025, so every grade 1–11 has pupils and the registry stays as generated).
+   */
+  gradeYear?: number;
   /** The demo logins' people, to meet in one class. */
   demo?: { schoolId: string; teacherPersonId: string; pupilPersonId: string };
 }
@@ -124,34 +131,20 @@ export async function seedJournal(db: Executor, options: JournalSeedOptions): Pr
   const newId = options.newId ?? (() => crypto.randomUUID());
   const municipalities = options.municipalityIds.join(',');
   const y = options.startsYear;
+  // The registry's children are dated as of its snapshot (src/demo/calendar.ts): grades follow it.
+  const g = options.gradeYear ?? referenceYear;
   const schools = await queryRows<{ id: string; municipality_id: number }>(
     db,
     sql`SELECT id::text AS id, municipality_id FROM organization WHERE kind = 'school' AND municipality_id = ANY(string_to_array(${municipalities}, ',')::int[]) ORDER BY municipality_id, id`,
   );
   if (schools.length === 0) return { tables: {}, serverMs: {}, demoClassId: null, ms: 0 };
 
-  // First-graders: children of the age still recorded in a kindergarten go to a school of their municipality.
-  const firstFrom = `${y - 7}-03-01`;
-  const firstTo = `${y - 6}-03-01`;
-  await db.execute(sql`
-    WITH kids AS (
-      SELECT p.id, p.municipality_id, row_number() OVER (PARTITION BY p.municipality_id ORDER BY p.id) AS rn
-      FROM person p JOIN organization o ON o.id = p.organization_id AND o.kind = 'kindergarten'
-      WHERE p.birth_date >= ${firstFrom} AND p.birth_date < ${firstTo} AND p.municipality_id = ANY(string_to_array(${municipalities}, ',')::int[])
-    ), s AS (
-      SELECT id, municipality_id, row_number() OVER (PARTITION BY municipality_id ORDER BY id) - 1 AS k, count(*) OVER (PARTITION BY municipality_id) AS n
-      FROM organization WHERE kind = 'school' AND municipality_id = ANY(string_to_array(${municipalities}, ',')::int[])
-    )
-    UPDATE person p SET organization_id = s.id
-    FROM kids JOIN s ON s.municipality_id = kids.municipality_id AND s.k = (kids.rn % s.n)
-    WHERE p.id = kids.id`);
-
   const pupils = await queryRows<{ id: string; organization_id: string; birth_date: string }>(
     db,
     sql`SELECT p.id::text AS id, p.organization_id::text AS organization_id, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date
         FROM person p JOIN organization o ON o.id = p.organization_id AND o.kind = 'school'
         WHERE o.municipality_id = ANY(string_to_array(${municipalities}, ',')::int[])
-          AND p.birth_date >= ${`${y - 17}-03-01`} AND p.birth_date < ${firstTo}
+          AND p.birth_date >= ${`${g - 17}-03-01`} AND p.birth_date < ${`${g - 6}-03-01`}
         ORDER BY p.organization_id, p.last_name, p.first_name, p.id`,
   );
   const staff = await queryRows<{ person_id: string; organization_id: string; position: string }>(
@@ -190,7 +183,7 @@ export async function seedJournal(db: Executor, options: JournalSeedOptions): Pr
     // Classes of ~25 per grade; pupils dealt in name order.
     const byGrade = new Map<number, string[]>();
     for (const p of pupilsBySchool.get(school.id) ?? []) {
-      const grade = gradeFor(p.birth_date, y);
+      const grade = gradeFor(p.birth_date, g);
       if (grade === null) continue;
       let list = byGrade.get(grade);
       if (!list) byGrade.set(grade, (list = []));
