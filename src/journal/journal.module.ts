@@ -6,10 +6,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
-import { registerCurriculumRoutes } from './curriculum.routes.tsx';
 import { registerSchoolYearRoutes } from './school-year.routes.tsx';
 import { registerClassRoutes } from './class.routes.tsx';
 import { registerEnrolmentRoutes } from './enrolment.routes.tsx';
+import { registerCurriculumRoutes } from './curriculum.routes.tsx';
+import { registerFinalsRoutes } from './finals.routes.tsx';
 import { registerGradebookRoutes } from './gradebook.routes.tsx';
 import { registerLessonRoutes } from './lesson.routes.tsx';
 import { registerTimetableRoutes } from './timetable.routes.tsx';
@@ -21,13 +22,14 @@ import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
-  registerCurriculumRoutes(app, context);
   registerSchoolYearRoutes(app, context);
   registerClassRoutes(app, context);
   registerEnrolmentRoutes(app, context);
+  registerCurriculumRoutes(app, context);
   registerTimetableRoutes(app, context);
   registerLessonRoutes(app, context);
   registerGradebookRoutes(app, context);
+  registerFinalsRoutes(app, context);
   registerDiaryRoutes(app, context);
   registerReportRoutes(app, context);
   registerArchiveRoutes(app, context);
