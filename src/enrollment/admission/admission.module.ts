@@ -7,16 +7,20 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../../platform/jobs/jobs.ts';
 import { registerAdmissionOrderRoutes } from './admission-order.routes.tsx';
+import { registerApplicationRoutes } from './application.routes.tsx';
+import { registerCampaignRoutes } from './campaign.routes.tsx';
 import { registerFlagRoutes } from './flags.routes.tsx';
+import { registerPlanningRoutes } from './planning.routes.tsx';
 import { receivedJobHandlers } from './received.job.ts';
 import { registerSubmissionRoutes } from './submission.routes.tsx';
 
 export function registerAdmission(app: FastifyInstance, context: AppContext): void {
-  void app;
-  void context;
+  registerCampaignRoutes(app, context);
+  registerApplicationRoutes(app, context);
   registerSubmissionRoutes(app, context);
   registerAdmissionOrderRoutes(app, context);
   registerFlagRoutes(app, context);
+  registerPlanningRoutes(app, context);
 }
 
 export const admissionJobHandlers: Record<string, JobHandler> = { ...receivedJobHandlers };
