@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
+import { registerMergeRoutes } from './merge.routes.tsx';
 import { registerSchoolYearRoutes } from './school-year.routes.tsx';
 import { registerClassRoutes } from './class.routes.tsx';
 import { registerEnrolmentRoutes } from './enrolment.routes.tsx';
@@ -22,6 +23,7 @@ import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
+  registerMergeRoutes(app, context);
   registerSchoolYearRoutes(app, context);
   registerClassRoutes(app, context);
   registerEnrolmentRoutes(app, context);
