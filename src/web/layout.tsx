@@ -53,6 +53,20 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
                     </a>
                   </li>
                 )}
+                {hasRole(actor, 'guardian', 'pupil') && (
+                  <li>
+                    <a href="/diary" aria-current={page.path.startsWith('/diary') ? 'page' : undefined}>
+                      {t({ ru: 'Дневник', en: 'Diary' })}
+                    </a>
+                  </li>
+                )}
+                {hasRole(actor, 'organizationHead', 'municipalOperator', 'regionalAdmin') && (
+                  <li>
+                    <a href="/journal/school" aria-current={page.path.startsWith('/journal/school') || page.path.startsWith('/journal/years') || page.path.startsWith('/journal/classes') ? 'page' : undefined}>
+                      {t({ ru: 'Школа', en: 'School' })}
+                    </a>
+                  </li>
+                )}
                 {actor.kind === 'account' && (
                   <li>
                     <a href="/notifications" aria-current={page.path.startsWith('/notifications') ? 'page' : undefined}>

@@ -208,6 +208,14 @@ export function DiarySettingsView(props: {
           </Form>
         </section>
       )}
+      {props.child.relation === 'guardian' && (
+        <section aria-labelledby="account-title">
+          <h2 id="account-title">{t({ ru: 'Вход для ребёнка', en: 'The child’s login' })}</h2>
+          <p>
+            <a href={`/journal/pupils/${c}/account`}>{t({ ru: 'Создать логин ребёнку или сменить его пароль', en: 'Create the child’s login or change its password' })}</a>
+          </p>
+        </section>
+      )}
       <section aria-labelledby="feed-title">
         <h2 id="feed-title">{t({ ru: 'Расписание в календаре телефона', en: 'Timetable in your phone’s calendar' })}</h2>
         <p>
