@@ -15,6 +15,7 @@ import { planRegion } from './plan.ts';
 import { seedPreschoolDemo } from './preschool-demo.ts';
 import { seedAddressDemo } from './address-demo.ts';
 import { seedJournalDemo } from './journal-demo.ts';
+import { seedJournalLessonsDemo } from './journal-lessons-demo.ts';
 
 export interface SeedOptions {
   /** 1 ≈ the whole Krai (≈ 780,000 pupils); 0.02 is the default demo. */
@@ -153,6 +154,8 @@ export async function seedDemoRegion(db: Executor, options: SeedOptions): Promis
       batchRows: options.batchRows ?? 10_000,
       demo: { schoolId: anchors.schoolId, teacherPersonId, pupilPersonId },
     });
+    // The demo school's timetable and this term's lessons, attendance and marks (journal-lessons-demo.ts).
+    const lessons = await seedJournalLessonsDemo(tx, { schoolId: anchors.schoolId, seed: options.seed, newId: () => generator.newId(), batchRows: options.batchRows ?? 10_000 });
     // Addresses and the territories assigned to schools (address-demo.ts).
     const addresses = await seedAddressDemo(tx, {
       seed: options.seed,
@@ -161,10 +164,10 @@ export async function seedDemoRegion(db: Executor, options: SeedOptions): Promis
       newId: () => generator.newId(),
       batchRows: options.batchRows ?? 10_000,
     });
-    const tables = { ...sink.written, ...preschool.tables, ...journal.tables, ...addresses.tables };
+    const tables = { ...sink.written, ...preschool.tables, ...journal.tables, ...lessons.tables, ...addresses.tables };
     const rows = Object.values(tables).reduce((a, b) => a + b, 0);
     options.onProgress?.({ tables, rows, fraction: 1 });
-    const serverMs = Object.fromEntries(Object.entries({ ...sink.serverMs, ...preschool.serverMs, ...journal.serverMs, ...addresses.serverMs }).map(([table, ms]) => [table, Math.round(ms)]));
+    const serverMs = Object.fromEntries(Object.entries({ ...sink.serverMs, ...preschool.serverMs, ...journal.serverMs, ...lessons.serverMs, ...addresses.serverMs }).map(([table, ms]) => [table, Math.round(ms)]));
     return { rows, ms: Math.round(performance.now() - started), tables, serverMs, anchors };
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isoWeekday, mondayOf, planLessons, reconcileLessons, type ExistingLesson, type TemplateSlot } from './timetable.plan.ts';
+import { isoWeekday, mondayOf, planLessons, proposeTemplate, reconcileLessons, type ExistingLesson, type TemplateSlot } from './timetable.plan.ts';
 
 const slot = (weekday: number, lessonNumber: number, assignmentId = 'math', extra: Partial<TemplateSlot> = {}): TemplateSlot => ({
   id: `${assignmentId}-${weekday}-${lessonNumber}`,
@@ -128,5 +128,31 @@ describe('regeneration', () => {
     assert.ok(!result.insert.some((p) => p.heldOn === '2026-01-12'));
     assert.deepEqual(result.remove, []);
     assert.deepEqual(result.keptOrphans, []);
+  });
+});
+
+describe('a first template from the curriculum', () => {
+  it('gives each subject its hours, spreads the days evenly and avoids a subject twice a day', () => {
+    const subjects = [
+      { assignmentId: 'math', hours: 5 },
+      { assignmentId: 'russian', hours: 5 },
+      { assignmentId: 'literature', hours: 3 },
+      { assignmentId: 'english', hours: 3 },
+      { assignmentId: 'history', hours: 2 },
+      { assignmentId: 'pe', hours: 2 },
+      { assignmentId: 'music', hours: 1 },
+      { assignmentId: 'art', hours: 0.5 },
+    ];
+    const template = proposeTemplate(subjects, 5);
+    const count = (id: string) => template.filter((s) => s.assignmentId === id).length;
+    assert.deepEqual(subjects.map((s) => count(s.assignmentId)), [5, 5, 3, 3, 2, 2, 1, 1]);
+    const perDay = [1, 2, 3, 4, 5].map((d) => template.filter((s) => s.weekday === d).length);
+    assert.ok(Math.max(...perDay) - Math.min(...perDay) <= 1, `days ${perDay}`);
+    for (let d = 1; d <= 5; d++) {
+      const ids = template.filter((s) => s.weekday === d).map((s) => s.assignmentId);
+      assert.equal(new Set(ids).size, ids.length, `day ${d}: ${ids}`);
+      assert.deepEqual(template.filter((s) => s.weekday === d).map((s) => s.lessonNumber), ids.map((_, i) => i + 1));
+    }
+    assert.deepEqual(proposeTemplate(subjects, 5), template);
   });
 });

@@ -152,3 +152,33 @@ export function reconcileLessons(planned: readonly PlannedLesson[], existing: re
   }
   return { insert, remove, keptOrphans };
 }
+
+/**
+ * A first weekly template from the curriculum: each assignment gets its hours per week (rounded;
+ * a half hour becomes a lesson every week), spread over the days so that a day has as few lessons
+ * as possible and a subject appears at most once a day while it can. Deterministic: the same
+ * input gives the same template. The head edits it afterwards.
+ */
+export function proposeTemplate(subjects: ReadonlyArray<{ assignmentId: string; hours: number }>, weekDays: 5 | 6): Array<{ assignmentId: string; weekday: number; lessonNumber: number }> {
+  const days: string[][] = Array.from({ length: weekDays }, () => []);
+  const units = [...subjects]
+    .map((s) => ({ id: s.assignmentId, left: Math.max(0, Math.round(s.hours)) }))
+    .sort((a, b) => b.left - a.left || (a.id < b.id ? -1 : 1));
+  // The subjects with most hours first, while every day is still free for them; the light ones
+  // then even out the days.
+  let offset = 0;
+  for (const u of units) {
+    for (; u.left > 0; u.left--) {
+      let best = -1;
+      for (let k = 0; k < weekDays; k++) {
+        const d = (k + offset) % weekDays;
+        const free = !days[d]!.includes(u.id);
+        const bestFree = best >= 0 && !days[best]!.includes(u.id);
+        if (best < 0 || (free && !bestFree) || (free === bestFree && days[d]!.length < days[best]!.length)) best = d;
+      }
+      days[best]!.push(u.id);
+      offset = (offset + 1) % weekDays;
+    }
+  }
+  return days.flatMap((list, d) => list.map((assignmentId, i) => ({ assignmentId, weekday: d + 1, lessonNumber: i + 1 })));
+}
