@@ -2,7 +2,8 @@
 import type { FieldErrors } from '../../platform/errors.ts';
 import type { Message } from '../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Form, Notice, SelectField, Table, TextField, type SelectOption } from '../../web/components.tsx';
-import { useT } from '../../web/page-context.ts';
+import { hasRole } from '../../platform/access/access.ts';
+import { usePage, useT } from '../../web/page-context.ts';
 import { termKindNames, termName, type TermKind } from '../school-year.service.ts';
 
 export interface YearListRow {
@@ -44,6 +45,16 @@ export function SchoolChooserView(props: { schools: SelectOption[]; municipaliti
   return (
     <>
       <h1>{t({ ru: 'Учебный год и контингент', en: 'School year and pupils' })}</h1>
+      <ul class="inline-list">
+        <li>
+          <a href="/journal/subjects">{t({ ru: 'Учебные предметы', en: 'School subjects' })}</a>
+        </li>
+        {hasRole(usePage().actor, 'municipalOperator', 'regionalAdmin') && (
+          <li>
+            <a href="/registry/merge">{t({ ru: 'Объединение дублей записей', en: 'Merge duplicate records' })}</a>
+          </li>
+        )}
+      </ul>
       {props.municipalities && (
         <Form action="/journal/school" method="get" aria-label={t({ ru: 'Муниципалитет', en: 'Municipality' })}>
           <SelectField name="municipalityId" label={{ ru: 'Муниципальное образование', en: 'Municipality' }} options={props.municipalities} value={props.municipalityId} emptyLabel={{ ru: '— выберите —', en: '— choose —' }} />
