@@ -12,11 +12,13 @@ import { registerCampaignRoutes } from './campaign.routes.tsx';
 import { registerFlagRoutes } from './flags.routes.tsx';
 import { registerPlanningRoutes } from './planning.routes.tsx';
 import { receivedJobHandlers } from './received.job.ts';
+import { registerAdmissionReferenceRoutes } from './reference.routes.tsx';
 import { registerSubmissionRoutes } from './submission.routes.tsx';
 
 export function registerAdmission(app: FastifyInstance, context: AppContext): void {
   registerCampaignRoutes(app, context);
   registerApplicationRoutes(app, context);
+  registerAdmissionReferenceRoutes(app, context);
   registerSubmissionRoutes(app, context);
   registerAdmissionOrderRoutes(app, context);
   registerFlagRoutes(app, context);

@@ -100,7 +100,10 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
       tools.push({ href: '/admission/campaigns', label: { ru: 'Приёмные кампании и план мест', en: 'Campaigns and the plan of places' } });
       tools.push({ href: '/admission/desk/new', label: { ru: 'Черновик заявления за заявителя (приём в ведомстве)', en: 'Draft on a family’s behalf (the desk)' } });
     }
-    if (hasRole(actor, 'regionalAdmin')) tools.push({ href: '/settings/calendar', label: { ru: 'Производственный календарь', en: 'Production calendar' } });
+    if (hasRole(actor, 'regionalAdmin')) {
+      tools.push({ href: '/admission/settings', label: { ru: 'Справочники приёма: сроки, категории права', en: 'Admission reference data' } });
+      tools.push({ href: '/settings/calendar', label: { ru: 'Производственный календарь', en: 'Production calendar' } });
+    }
     const saved = str(request.query as Record<string, unknown>, 'saved');
     return sendPage(
       request,
