@@ -16,6 +16,7 @@ import { createApplication, createCampaign, createPlan, createSchool } from './a
 import { lotteryRank } from './admission-order.ts';
 import { commitAdmissionRun, createAdmissionDryRun, discardAdmissionRun, findAdmissionRun, protocolJson, settlementKey, StaleAdmissionRunError, type StoredAdmissionResult } from './admission-order.service.ts';
 import { admissionApplication, admissionStatusChange } from './admission.schema.ts';
+import { notification } from '../../platform/notify/notify.schema.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const directory = mkdtempSync(path.join(tmpdir(), 'prostor-admission-'));
@@ -92,6 +93,9 @@ describe('admission runs', () => {
     const history = await context.db.select().from(admissionStatusChange).where(eq(admissionStatusChange.applicationId, refusedFar.id));
     assert.deepEqual(history.map((h) => `${h.fromStatus}→${h.toStatus}`), ['draft→received', 'received→refused'], 'the same history rows as any decision');
     assert.match(history[1]!.reason, /отсутствием свободных мест/);
+    const [notice] = await context.db.select().from(notification).where(eq(notification.personId, refusedFar.guardianId));
+    assert.match(notice!.subject, new RegExp(`№ ${refusedFar.receiptNumber}: отказано`));
+    assert.match(notice!.body, /предлагает место в другой школе/);
     assert.equal((await findAdmissionRun(context.db, run.id))!.status, 'committed');
     await assert.rejects(commitAdmissionRun(context, origin, run.id), /already committed|уже утверждён/);
   });

@@ -2,8 +2,9 @@
  * Runs of the order of admission (issue 4 item 5): for a campaign and a stage, build the
  * anonymised allocation instance from the applications awaiting a decision (admission-order.ts),
  * run the pure engine, keep it as a dry run for the municipal operator, then commit it — every
- * application to its decision through adm-core's changeAdmissionStatus (history row, audit and
- * notice each), in one transaction — or discard it. A committed run is a published protocol:
+ * application to its decision with the same status and history rows as adm-core's
+ * changeAdmissionStatus, set-based, with an audit event and a notice to each guardian, in one
+ * transaction — or discard it. A committed run is a published protocol:
  * receipt numbers, school ids, the instance, the result and its SHA-256, re-runnable with
  * `npx prostor allocate` (docs/allocation.md, docs/admission.md).
  *
@@ -22,9 +23,10 @@
  * A dry run goes stale when an application of it has changed status since, or a school has
  * fewer places than the run hands out; committing a stale run is refused (409), as in preschool.
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { allocate, ENGINE_VERSION, type AllocationResult } from '../allocation/allocate.ts';
-import { recordAudit, type AuditOrigin } from '../../platform/audit/audit.ts';
+import { actorLabel, recordAudit, type AuditOrigin } from '../../platform/audit/audit.ts';
+import { notifyPeople } from '../../platform/notify/notify.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { queryRows, type Executor } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -34,8 +36,8 @@ import { getHouses } from '../../registry/address.service.ts';
 import { iterateOrganizations } from '../../registry/organization.service.ts';
 import { buildAdmissionInstance, seedMatches, type OrderApplication, type OrderingRule, type PriorityLevel } from './admission-order.ts';
 import { admissionRun, type AdmissionRunStatus } from './admission-order.schema.ts';
-import { admissionApplication, type AdmissionStatus } from './admission.schema.ts';
-import { changeAdmissionStatus } from './application-status.service.ts';
+import type { AdmissionStatus } from './admission.schema.ts';
+import { admissionStatusNames, canMove } from './status.ts';
 import { findCampaign, type CampaignRow } from './campaign.service.ts';
 
 export type AdmissionRunRow = typeof admissionRun.$inferSelect;
@@ -244,9 +246,9 @@ const list = (items: readonly (string | number)[]) => items.slice(0, 5).join(', 
 /**
  * Commits a dry run in one transaction: locks the run, its applications (in id order, so two
  * commits queue instead of deadlocking) and the campaign's plans; refuses a stale run; then moves
- * each application to its decision through changeAdmissionStatus in this transaction.
+ * each application to its decision (set-based, see below) in this transaction.
  */
-export async function commitAdmissionRun(context: AppContext, origin: AuditOrigin, runId: string): Promise<{ enrolled: number; refused: number; awaitingDocuments: number }> {
+export async function commitAdmissionRun(context: Pick<AppContext, 'db' | 'clock'>, origin: AuditOrigin, runId: string): Promise<{ enrolled: number; refused: number; awaitingDocuments: number }> {
   const now = context.clock.now();
   return context.db.transaction(async (tx) => {
     const [run] = await tx.select().from(admissionRun).where(eq(admissionRun.id, runId)).for('update');
@@ -255,16 +257,17 @@ export async function commitAdmissionRun(context: AppContext, origin: AuditOrigi
     const stored = run.result as StoredAdmissionResult;
     await queryRows(tx, sql`SELECT organization_id FROM admission_school_plan WHERE campaign_id = ${run.campaignId} ORDER BY organization_id FOR UPDATE`);
     const ids = stored.applicants.map((a) => a.applicationId).sort();
+    // One array parameter, not one per id: a run may hold more applications than a statement has parameters.
     const current =
       ids.length === 0
         ? []
-        : await tx
-            .select({ id: admissionApplication.id, status: admissionApplication.status, version: admissionApplication.version })
-            .from(admissionApplication)
-            .where(inArray(admissionApplication.id, ids))
-            .orderBy(admissionApplication.id)
-            .for('update');
-    const latest = new Map(current.map((c) => [c.id, c]));
+        : await queryRows<{ id: string; status: AdmissionStatus; version: number; guardian_id: string }>(
+            tx,
+            sql`SELECT id::text AS id, status, version, guardian_id::text AS guardian_id FROM admission_application
+                WHERE campaign_id = ${run.campaignId} AND id IN (SELECT unnest(string_to_array(${ids.join(',')}, ','))::uuid)
+                ORDER BY id FOR UPDATE`,
+          );
+    const latest = new Map(current.map((c) => [c.id, { status: c.status, version: Number(c.version), guardianId: c.guardian_id }]));
     const changed = stored.applicants.filter((a) => {
       const c = latest.get(a.applicationId);
       return !c || c.status !== a.status || c.version !== a.version;
@@ -280,29 +283,62 @@ export async function commitAdmissionRun(context: AppContext, origin: AuditOrigi
     if (short.length > 0) {
       throw new StaleAdmissionRunError({ ru: `свободных мест стало меньше, чем распределено (${list(short)})`, en: `fewer free places than allocated (${list(short)})` });
     }
-    let enrolled = 0;
-    let refused = 0;
+    // The decisions, set-based: the same status and history rows changeAdmissionStatus writes for
+    // one application, for the whole run in a few statements (a municipality's stage 1 is
+    // thousands of applications); one audit event lists them, as preschool's bulk offers do.
+    const decisions: Array<{ id: string; number: number; from: AdmissionStatus; to: AdmissionStatus; offered: string | null; reason: string; guardianId: string }> = [];
     for (const a of [...stored.applicants].sort((x, y) => x.receiptNumber - y.receiptNumber)) {
       const number = String(a.receiptNumber);
       const place = stored.result.assignment[number];
+      const guardianId = latest.get(a.applicationId)!.guardianId;
       if (place && a.status === 'documentsChecked') {
-        await changeAdmissionStatus(context, origin, a.applicationId, 'enrolled', `Решение по протоколу приёма ${run.id} (SHA-256 ${run.instanceSha256.slice(0, 12)}…): место предоставлено`, {
-          tx,
-          expectedFrom: 'documentsChecked',
-          set: { decidedAt: now },
-        });
-        enrolled++;
+        decisions.push({ id: a.applicationId, number: a.receiptNumber, from: a.status, to: 'enrolled', offered: null, guardianId, reason: `Решение по протоколу приёма ${run.id}: место предоставлено` });
       } else if (place === null) {
-        const offered = stored.offers[number] ?? null;
-        await changeAdmissionStatus(context, origin, a.applicationId, 'refused', `Отказ за отсутствием свободных мест (приказ 458 п. 14), протокол приёма ${run.id}`, {
-          tx,
-          expectedFrom: a.status,
-          set: { decidedAt: now, offeredOrganizationId: offered },
-          noticeDetail: offered ? 'Муниципалитет предлагает место в другой школе: подробности — на странице заявления.' : 'Свободных мест в других школах муниципалитета сейчас нет; обратитесь в управление образования.',
-        });
-        refused++;
+        decisions.push({ id: a.applicationId, number: a.receiptNumber, from: a.status, to: 'refused', offered: stored.offers[number] ?? null, guardianId, reason: `Отказ за отсутствием свободных мест (приказ 458 п. 14), протокол приёма ${run.id}` });
       }
     }
+    for (const d of decisions) if (!canMove(d.from, d.to)) throw new Error(`admission run ${run.id}: ${d.from} → ${d.to} is not a transition`);
+    if (decisions.length > 0) {
+      const payload = JSON.stringify(decisions.map((d) => ({ id: d.id, from_status: d.from, to_status: d.to, offered: d.offered, reason: d.reason })));
+      const actorAccountId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
+      await tx.execute(sql`
+        UPDATE admission_application a
+        SET status = d.to_status, decided_at = ${now}, updated_at = ${now}, version = a.version + 1,
+            offered_organization_id = CASE WHEN d.to_status = 'refused' THEN d.offered ELSE a.offered_organization_id END
+        FROM jsonb_to_recordset(${payload}::jsonb) AS d(id uuid, from_status text, to_status text, offered uuid, reason text)
+        WHERE a.id = d.id AND a.status = d.from_status`);
+      await tx.execute(sql`
+        INSERT INTO admission_status_change (application_id, from_status, to_status, at, actor_account_id, actor_label, reason)
+        SELECT d.id, d.from_status, d.to_status, ${now}, ${actorAccountId}::uuid, ${actorLabel(origin.actor)}, d.reason
+        FROM jsonb_to_recordset(${payload}::jsonb) AS d(id uuid, from_status text, to_status text, offered uuid, reason text)`);
+      await recordAudit(tx, origin, {
+        action: 'update',
+        entityType: 'admissionApplication',
+        entityId: null,
+        municipalityId: run.municipalityId,
+        details: { runId: run.id, enrolled: decisions.filter((d) => d.to === 'enrolled').map((d) => d.number), refused: decisions.filter((d) => d.to === 'refused').map((d) => d.number) },
+      });
+      await notifyPeople(
+        tx,
+        decisions.map((d) => {
+          const name = admissionStatusNames[d.to];
+          const detail =
+            d.to === 'enrolled'
+              ? null
+              : d.offered
+                ? 'Муниципалитет предлагает место в другой школе: подробности — на странице заявления.'
+                : 'Свободных мест в других школах муниципалитета сейчас нет; обратитесь в управление образования.';
+          return {
+            personId: d.guardianId,
+            subject: `Заявление в 1 класс № ${d.number}: ${name.ru}`,
+            body: [`Статус заявления в 1 класс № ${d.number} изменился: «${name.ru}». Основание: ${d.reason}`, detail].filter(Boolean).join('\n'),
+            link: `/admission/applications/${d.id}`,
+          };
+        }),
+      );
+    }
+    const enrolled = decisions.filter((d) => d.to === 'enrolled').length;
+    const refused = decisions.length - enrolled;
     await tx.update(admissionRun).set({ status: 'committed', committedAt: now, committedBy: origin.actor.kind === 'account' ? origin.actor.accountId : null }).where(eq(admissionRun.id, run.id));
     await recordAudit(tx, origin, {
       action: 'update',
