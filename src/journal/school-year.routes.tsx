@@ -12,13 +12,15 @@ import { AppError, errors, type FieldErrors } from '../platform/errors.ts';
 import { translate } from '../platform/i18n/i18n.ts';
 import { listMunicipalities, municipalityName } from '../registry/region.service.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
-import { schoolListScope, schoolYearPolicy, canEditSchoolYear, type SchoolScope } from './journal.policy.ts';
+import { canEditJournalReference, schoolListScope, schoolYearPolicy, canEditSchoolYear, type SchoolScope } from './journal.policy.ts';
 import {
   countSchoolDays,
   createAcademicYear,
   findAcademicYear,
   getSchool,
   isTermKind,
+  listCalendarDefaults,
+  saveCalendarDefaults,
   listAcademicYears,
   saveBells,
   saveCalendar,
@@ -32,7 +34,7 @@ import {
   type CalendarInput,
   type YearCalendar,
 } from './school-year.service.ts';
-import { SchoolChooserView, YearCalendarView, YearListView, type CalendarValues } from './views/year.tsx';
+import { CalendarDefaultsView, SchoolChooserView, YearCalendarView, YearListView, type CalendarValues } from './views/year.tsx';
 
 const tags = ['journal'];
 
@@ -271,6 +273,52 @@ export function registerSchoolYearRoutes(app: FastifyInstance, context: AppConte
       return calendarPage(request, reply, year, { values: { ...stored, bells: values }, errors: error.status === 409 ? { bells: error.userMessage } : error.fields }, error.status);
     }
     return redirectAfterPost(reply, `/journal/years/${year.id}?done=bells`);
+  });
+
+  // The Krai's default calendar (regional reference data) ------------------------------------------
+
+  async function defaultsPage(request: FastifyRequest, reply: FastifyReply, startsYear: number, state: { values?: Pick<CalendarValues, 'terms' | 'holidays'>; errors?: FieldErrors }, status = 200) {
+    requireAccount(request.actor);
+    const rows = await listCalendarDefaults(db, startsYear);
+    const stored = {
+      terms: rows.filter((r) => r.kind === 'term').map((r) => ({ startsOn: r.startsOn, endsOn: r.endsOn })),
+      holidays: rows.filter((r) => r.kind === 'holiday').map((r) => ({ name: r.nameRu, startsOn: r.startsOn, endsOn: r.endsOn })),
+    };
+    return sendPage(
+      request,
+      reply,
+      translate(request.locale, { ru: 'График учебного года края', en: 'The Krai’s school calendar' }),
+      <CalendarDefaultsView
+        startsYear={startsYear}
+        values={state.values ?? stored}
+        canEdit={canEditJournalReference(request.actor)}
+        errors={state.errors ?? {}}
+        notice={one((request.query as Record<string, unknown>)['done']) === 'saved' ? translate(request.locale, { ru: 'График сохранён', en: 'Calendar saved' }) : null}
+      />,
+      status,
+    );
+  }
+
+  app.get('/journal/calendar-defaults', { schema: { hide: true } }, async (request, reply) => {
+    const asked = one((request.query as Record<string, unknown>)['year']);
+    const startsYear = /^(20\d\d|2100)$/.test(asked) ? Number(asked) : schoolYearStartOf(regionToday(context));
+    return defaultsPage(request, reply, startsYear, {});
+  });
+
+  app.post('/journal/calendar-defaults', { schema: { hide: true } }, async (request, reply) => {
+    requireAccount(request.actor);
+    if (!canEditJournalReference(request.actor)) throw errors.forbidden();
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const startsYear = /^(20\d\d|2100)$/.test(one(body['startsYear'])) ? Number(one(body['startsYear'])) : NaN;
+    if (Number.isNaN(startsYear)) throw errors.badRequest();
+    const { values } = parseCalendarForm(body);
+    try {
+      await saveCalendarDefaults(db, request.auditOrigin, startsYear, values.terms, values.holidays);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 422) throw error;
+      return defaultsPage(request, reply, startsYear, { values, errors: error.fields }, 422);
+    }
+    return redirectAfterPost(reply, `/journal/calendar-defaults?year=${startsYear}&done=saved`);
   });
 
   // API ---------------------------------------------------------------------------------------------

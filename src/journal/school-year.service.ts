@@ -496,3 +496,35 @@ export async function countSchoolDays(db: Executor, calendar: YearCalendar): Pro
   const range = { startsOn: calendar.year.startsOn, endsOn: calendar.year.endsOn };
   return schoolDays(calendar, range, await publicDaysOff(db, range)).length;
 }
+
+// Regional defaults (reference data of the regional administrator) ----------------------------------
+
+export type CalendarDefaultRow = typeof schoolCalendarDefault.$inferSelect;
+
+/** The regional calendar of the year starting in `startsYear` (terms, then holidays, by number). */
+export async function listCalendarDefaults(db: Executor, startsYear: number): Promise<CalendarDefaultRow[]> {
+  return db
+    .select()
+    .from(schoolCalendarDefault)
+    .where(eq(schoolCalendarDefault.startsYear, startsYear))
+    .orderBy(desc(schoolCalendarDefault.kind), asc(schoolCalendarDefault.number));
+}
+
+/**
+ * Replaces the regional four-quarter calendar of a year (four terms and the holidays), after the
+ * same validation as a school's calendar. Audited. New schools' years start from it.
+ */
+export async function saveCalendarDefaults(db: Database, origin: AuditOrigin, startsYear: number, terms: DateRange[], holidays: HolidayInput[]): Promise<void> {
+  if (!Number.isInteger(startsYear) || startsYear < 2000 || startsYear > 2100) throw errors.validation({ startsYear: { ru: 'Укажите год начала', en: 'Enter the starting year' } });
+  const span = terms.length === 4 ? { startsOn: terms[0]!.startsOn, endsOn: terms[3]!.endsOn } : { startsOn: `${startsYear}-09-01`, endsOn: `${startsYear + 1}-05-31` };
+  const problems = validateCalendar({ ...span, termKind: 'quarter' }, terms, holidays);
+  if (Object.keys(problems).length > 0) throw errors.validation(problems);
+  await db.transaction(async (tx) => {
+    await tx.delete(schoolCalendarDefault).where(eq(schoolCalendarDefault.startsYear, startsYear));
+    await tx.insert(schoolCalendarDefault).values([
+      ...terms.map((t, i) => ({ startsYear, kind: 'term' as const, number: i + 1, nameRu: `${i + 1} четверть`, nameEn: `Quarter ${i + 1}`, ...t })),
+      ...holidays.map((h, i) => ({ startsYear, kind: 'holiday' as const, number: i + 1, nameRu: h.name.trim(), nameEn: h.name.trim(), startsOn: h.startsOn, endsOn: h.endsOn })),
+    ]);
+    await recordAudit(tx, origin, { action: 'update', entityType: 'school-calendar-default', entityId: String(startsYear), details: { terms: terms.length, holidays: holidays.length } });
+  });
+}

@@ -49,6 +49,9 @@ export function SchoolChooserView(props: { schools: SelectOption[]; municipaliti
         <li>
           <a href="/journal/subjects">{t({ ru: 'Учебные предметы', en: 'School subjects' })}</a>
         </li>
+        <li>
+          <a href="/journal/calendar-defaults">{t({ ru: 'График учебного года края', en: 'The Krai’s school calendar' })}</a>
+        </li>
         {hasRole(usePage().actor, 'municipalOperator', 'regionalAdmin') && (
           <li>
             <a href="/registry/merge">{t({ ru: 'Объединение дублей записей', en: 'Merge duplicate records' })}</a>
@@ -245,6 +248,56 @@ export function YearCalendarView(props: {
           ))}
         </fieldset>
         {editable && <Button>{t({ ru: 'Сохранить звонки', en: 'Save the bells' })}</Button>}
+      </Form>
+    </>
+  );
+}
+
+export function CalendarDefaultsView(props: {
+  startsYear: number;
+  values: { terms: Array<{ startsOn: string; endsOn: string }>; holidays: Array<{ name: string; startsOn: string; endsOn: string }> };
+  canEdit: boolean;
+  errors: FieldErrors;
+  notice: string | null;
+}) {
+  const t = useT();
+  const holidays = props.canEdit ? [...props.values.holidays, ...Array.from({ length: 2 }, () => ({ name: '', startsOn: '', endsOn: '' }))] : props.values.holidays;
+  return (
+    <>
+      <h1>{t({ ru: 'График учебного года края {year}', en: 'The Krai’s school calendar {year}' }, { year: `${props.startsYear}/${props.startsYear + 1}` })}</h1>
+      <p>{t({ ru: 'Четверти и каникулы, с которыми школы создают новый учебный год. Школа меняет свой календарь сама.', en: 'The quarters and holidays schools start a new year with. Each school then edits its own calendar.' })}</p>
+      <Form action="/journal/calendar-defaults" method="get" aria-label={t({ ru: 'Год', en: 'Year' })}>
+        <TextField name="year" label={{ ru: 'Год начала', en: 'Starting year' }} value={String(props.startsYear)} inputmode="numeric" maxlength={4} />
+        <Button kind="secondary">{t({ ru: 'Показать', en: 'Show' })}</Button>
+      </Form>
+      {props.notice && (
+        <Notice kind="success">
+          <p>{props.notice}</p>
+        </Notice>
+      )}
+      <ErrorSummary errors={props.errors} labels={{ terms: { ru: 'Четверти', en: 'Quarters' }, startsYear: { ru: 'Год', en: 'Year' } }} />
+      <Form action="/journal/calendar-defaults" aria-label={t({ ru: 'График края', en: 'The Krai’s calendar' })}>
+        <input type="hidden" name="startsYear" value={String(props.startsYear)} />
+        <fieldset disabled={!props.canEdit}>
+          <legend>{t({ ru: 'Четверти', en: 'Quarters' })}</legend>
+          {[0, 1, 2, 3].map((i) => (
+            <div class="field-row" key={i}>
+              <TextField name={`terms.${i + 1}.startsOn`} type="date" label={{ ru: `${i + 1} четверть: начало`, en: `Quarter ${i + 1}: start` }} value={props.values.terms[i]?.startsOn} error={props.errors[`terms.${i + 1}.startsOn`]} />
+              <TextField name={`terms.${i + 1}.endsOn`} type="date" label={{ ru: 'конец', en: 'end' }} value={props.values.terms[i]?.endsOn} error={props.errors[`terms.${i + 1}.endsOn`]} />
+            </div>
+          ))}
+        </fieldset>
+        <fieldset disabled={!props.canEdit}>
+          <legend>{t({ ru: 'Каникулы', en: 'Holidays' })}</legend>
+          {holidays.map((h, i) => (
+            <div class="field-row" key={i}>
+              <TextField name={`holidays.${i}.name`} label={{ ru: 'Название', en: 'Name' }} value={h.name} error={props.errors[`holidays.${i}.name`]} maxlength={200} />
+              <TextField name={`holidays.${i}.startsOn`} type="date" label={{ ru: 'с', en: 'from' }} value={h.startsOn} error={props.errors[`holidays.${i}.startsOn`]} />
+              <TextField name={`holidays.${i}.endsOn`} type="date" label={{ ru: 'по', en: 'to' }} value={h.endsOn} error={props.errors[`holidays.${i}.endsOn`]} />
+            </div>
+          ))}
+        </fieldset>
+        {props.canEdit && <Button>{t({ ru: 'Сохранить график края', en: 'Save the Krai’s calendar' })}</Button>}
       </Form>
     </>
   );
