@@ -120,7 +120,7 @@ test('a family prepares a draft before opening, submits at opening, the school c
   const list = await head.get(`/admission/schools/${area.schoolIds[0]}/campaigns/${campaignId}`);
   assert.equal(list.statusCode, 200);
   assert.match(list.body, new RegExp(`/admission/applications/${applicationId}`));
-  const byNumber = await head.get(`/admission/schools/${area.schoolIds[0]}/campaigns/${campaignId}?number=2`);
+  const byNumber = await head.get(`/admission/schools/${area.schoolIds[0]}/campaigns/${campaignId}?receipt=2`);
   assert.doesNotMatch(byNumber.body, new RegExp(`/admission/applications/${applicationId}"`));
   const checked = await head.post(`/admission/applications/${applicationId}/documents`, { checkedOn: '2027-04-02', result: 'confirmed', note: '' });
   assert.equal(checked.statusCode, 303);

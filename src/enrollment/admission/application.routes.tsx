@@ -443,7 +443,7 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
 
   app.get('/admission/schools/:organizationId/campaigns/:campaignId', hidden, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
-    return showSchool(request, reply, { number: str(q, 'number').slice(0, 12), name: '', after: str(q, 'after').slice(0, 12) }, null);
+    return showSchool(request, reply, { number: str(q, 'receipt').slice(0, 12), name: '', after: str(q, 'after').slice(0, 12) }, null);
   });
 
   // By name: a POSTed search, so that no child's name travels in a URL.

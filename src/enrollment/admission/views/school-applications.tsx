@@ -47,7 +47,7 @@ export function SchoolApplicationsView(props: {
       )}
       <Form action={props.base} method="get" class="filters" aria-label={t({ ru: 'Поиск по номеру', en: 'Search by number' })}>
         <div class="preference-search">
-          <TextField name="number" label={{ ru: 'Номер заявления', en: 'Receipt number' }} value={props.search.number} inputmode="numeric" maxlength={12} />
+          <TextField name="receipt" label={{ ru: 'Номер заявления', en: 'Receipt number' }} value={props.search.number} inputmode="numeric" maxlength={12} />
           <Button kind="secondary">{t({ ru: 'Найти по номеру', en: 'Find by number' })}</Button>
         </div>
       </Form>
