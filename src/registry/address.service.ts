@@ -57,31 +57,42 @@ export async function getAddressObjects(db: Executor, ids: string[]): Promise<Ma
 
 /**
  * The settlements and streets whose names (a street's together with its settlement's) have a
- * word starting with every typed word, best first: more words matched exactly, then shorter
- * labels. The longest word drives the index lookup.
+ * word starting with every typed word, best first: more typed words matched as whole words.
+ * One pass over the word index (a prefix range per typed word, grouped by object; an index-only
+ * scan once the table is vacuumed); only the chosen candidates are read from address_object, by primary key,
+ * so a common name ('красная' in a thousand settlements) costs milliseconds, not a scan.
  */
 function candidateObjects(words: string[], municipalityId: number | undefined, limit: number, kind?: AddressObjectKind): SQL {
-  const ordered = [...words].sort((a, b) => b.length - a.length);
-  const [first, ...rest] = ordered;
-  const conditions: SQL[] = rest.map(
-    (w) => sql`EXISTS (SELECT 1 FROM address_object_word w WHERE w.object_id = o.id AND w.word LIKE ${`${w}%`})`,
+  const likes = words.map((w) => sql`word LIKE ${`${w}%`}`);
+  // bool_or per word, not count(DISTINCT …): no per-group sort of text
+  const exact = sql.join(
+    words.map((w) => sql`bool_or(word = ${w})::int`),
+    sql` + `,
   );
+  const conditions: SQL[] = [];
   if (municipalityId !== undefined) conditions.push(sql`o.municipality_id = ${municipalityId}`);
   if (kind) conditions.push(sql`o.kind = ${kind}`);
-  const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  const exact = sql.join(
-    words.map((w) => sql`${w}`),
-    sql`, `,
-  );
+  const scoped = conditions.length > 0;
   return sql`
-    SELECT o.id, o.kind, o.municipality_id, o.label,
-           (SELECT count(*) FROM address_object_word w WHERE w.object_id = o.id AND w.word IN (${exact}))::int AS exact_words,
-           length(o.label) AS label_length
-    FROM address_object o
-    JOIN (SELECT DISTINCT object_id FROM address_object_word WHERE word LIKE ${`${first}%`}) f ON f.object_id = o.id
-    ${where}
-    ORDER BY exact_words DESC, label_length, o.label
-    LIMIT ${limit}`;
+    SELECT o.id, o.kind, o.municipality_id, o.label, m.exact_words
+    FROM (
+      SELECT f.object_id, f.exact_words
+      FROM (
+        SELECT object_id, (${exact}) AS exact_words
+        FROM address_object_word
+        WHERE ${sql.join(likes, sql` OR `)}
+        GROUP BY object_id
+        HAVING ${sql.join(
+          likes.map((like) => sql`bool_or(${like})`),
+          sql` AND `,
+        )}
+      ) f
+      ${scoped ? sql`JOIN address_object o ON o.id = f.object_id WHERE ${sql.join(conditions, sql` AND `)}` : sql``}
+      ORDER BY f.exact_words DESC, f.object_id
+      LIMIT ${limit}
+    ) m
+    JOIN address_object o ON o.id = m.object_id
+    ORDER BY m.exact_words DESC, o.label`;
 }
 
 /**
@@ -94,16 +105,20 @@ export async function searchAddresses(db: Executor, options: { query: string; mu
   const limit = Math.min(Math.max(options.limit ?? 20, 1), maxSearchLimit);
   const parsed = parseAddressQuery(options.query.slice(0, 200));
   if (parsed.words.length === 0) return [];
-  const candidates = candidateObjects(parsed.words, options.municipalityId, 200);
   const houseKey = parsed.houseKey;
+  // Without a number the houses of the first streets fill the page: `limit` streets are enough.
+  const candidates = candidateObjects(parsed.words, options.municipalityId, houseKey === null ? limit : 200);
+  const houses =
+    houseKey === null
+      ? sql`SELECT h.* FROM address_house h WHERE h.parent_id = c.id ORDER BY h.number_int NULLS LAST, h.number_key LIMIT ${limit}`
+      : sql`SELECT h.* FROM address_house h WHERE h.parent_id = c.id AND h.number_key LIKE ${`${houseKey}%`} ORDER BY (h.number_key = ${houseKey}) DESC, h.number_int NULLS LAST, h.number_key LIMIT ${limit}`;
   const rows = await queryRows<{ id: string; municipality_id: number; label: string; residential: boolean }>(
     db,
     sql`
-      WITH c AS (${candidates}), ranked AS (SELECT c.*, row_number() OVER (ORDER BY exact_words DESC, label_length, label) AS rank FROM c)
+      WITH c AS (${candidates}), ranked AS (SELECT c.*, row_number() OVER (ORDER BY exact_words DESC, label) AS rank FROM c)
       SELECT h.id, h.municipality_id, h.label, h.residential
       FROM ranked c
-      JOIN address_house h ON h.parent_id = c.id
-      ${houseKey === null ? sql`` : sql`WHERE h.number_key LIKE ${`${houseKey}%`}`}
+      CROSS JOIN LATERAL (${houses}) h
       ORDER BY ${houseKey === null ? sql`` : sql`(h.number_key = ${houseKey}) DESC,`} c.rank, h.number_int NULLS LAST, h.number_key
       LIMIT ${limit}`,
   );
