@@ -9,6 +9,7 @@ import { createOrganization } from '../registry/organization.factory.ts';
 import { addStaffDirectly, createPerson } from '../registry/person.factory.ts';
 import type { PersonRow } from '../registry/person.service.ts';
 import { pupilHistory } from './enrolment.service.ts';
+import { listSubgroups } from './class.service.ts';
 
 let t: TestApp;
 let school: { id: string; municipalityId: number };
@@ -127,6 +128,12 @@ test('the JSON API admits, transfers between schools and tells the history', asy
   assert.equal((history.json() as { items: unknown[] }).items.length, 1);
   const classRead = await head.api('GET', `/api/v1/journal/classes/${(c.json() as { id: string }).id}`);
   assert.equal((classRead.json() as { pupils: unknown[] }).pupils.length, 1);
+  // A subgroup of the class's pupils (a foreign-language group); a stranger cannot be put in it.
+  const classId = (c.json() as { id: string }).id;
+  assert.equal((await head.post(`/journal/classes/${classId}/subgroups`, { name: 'Английский 1', pupilIds: [pupil.id] })).statusCode, 303);
+  assert.equal((await head.post(`/journal/classes/${classId}/subgroups`, { name: 'Английский 2', pupilIds: [child.id] })).statusCode, 422);
+  const groups = await listSubgroups(t.context.db, classId);
+  assert.deepEqual(groups.map((g) => [g.name, g.pupilIds]), [['Английский 1', [pupil.id]]]);
   const forbidden = await head.api('POST', '/api/v1/journal/enrolments/admission', { pupilId: pupil.id, organizationId: school.id, grade: 4, on: '2026-09-01', orderNumber: '1', orderIssuedOn: '2026-08-31' });
   assert.equal(forbidden.statusCode, 404);
 });

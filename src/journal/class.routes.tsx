@@ -14,7 +14,7 @@ import { isIsoDate } from '../platform/validation.ts';
 import { findPersonNames, personFullName } from '../registry/person.service.ts';
 import { listStaffOf } from '../registry/pupil-registry.service.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
-import { className, createClass, findClass, listClasses, loadClassAccess, parseClassInput, updateClass, type SchoolClassRow } from './class.service.ts';
+import { className, createClass, findClass, listClasses, listSubgroups, loadClassAccess, parseClassInput, saveSubgroup, updateClass, type SchoolClassRow } from './class.service.ts';
 import { assignmentsOfClass } from './curriculum.service.ts';
 import { classPupils, recordPupilReads } from './enrolment.service.ts';
 import { canEditClass, canMovePupils, classPolicy, schoolYearPolicy } from './journal.policy.ts';
@@ -119,11 +119,12 @@ export function registerClassRoutes(app: FastifyInstance, context: AppContext): 
     return { access, c, year };
   }
 
-  async function classPage(request: FastifyRequest, reply: FastifyReply, id: string, state: { values?: ClassFormValues; errors?: FieldErrors }, status = 200) {
+  async function classPage(request: FastifyRequest, reply: FastifyReply, id: string, state: { values?: ClassFormValues; errors?: FieldErrors; subgroupErrors?: FieldErrors }, status = 200) {
     const { access, c, year } = await loadClass(request, id);
     const school = await getSchool(db, c.organizationId);
     const onDate = dateInYear(year, regionToday(context));
-    const [pupils, assignments] = await Promise.all([classPupils(db, c.id, onDate), assignmentsOfClass(db, c.id)]);
+    const [pupils, assignments, subgroups] = await Promise.all([classPupils(db, c.id, onDate), assignmentsOfClass(db, c.id), listSubgroups(db, c.id)]);
+    const pupilName = new Map(pupils.map((p) => [p.id, personFullName(p)]));
     await recordPupilReads(db, request.auditOrigin, schoolScopeOf(c), pupils.map((p) => p.id), 'class-list', 'page');
     const canEdit = canEditClass(request.actor, access);
     const teacher = c.classTeacherId ? (await findPersonNames(db, [c.classTeacherId])).get(c.classTeacherId) : undefined;
@@ -147,6 +148,8 @@ export function registerClassRoutes(app: FastifyInstance, context: AppContext): 
         classTeacherName={teacherName}
         pupils={pupils.map((p) => ({ id: p.id, name: personFullName(p), birthDate: p.birthDate, startsOn: p.startsOn }))}
         assignments={assignments.map((a) => ({ id: a.id, subject: request.locale === 'ru' ? a.subjectNameRu : a.subjectNameEn, subgroup: a.subgroupName, teacher: a.teacherName }))}
+        subgroups={subgroups.map((g) => ({ id: g.id, name: g.name, members: g.pupilIds.map((id) => pupilName.get(id) ?? '').filter(Boolean) }))}
+        subgroupErrors={state.subgroupErrors}
         canEdit={canEdit}
         canMove={canMovePupils(request.actor, schoolScopeOf(c)) && year.status === 'open'}
         teachers={canEdit ? await teacherOptions(context, school.id) : []}
@@ -173,6 +176,22 @@ export function registerClassRoutes(app: FastifyInstance, context: AppContext): 
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 422 && error.status !== 409)) throw error;
       return classPage(request, reply, id, { values, errors: error.status === 409 ? { letter: error.userMessage } : error.fields }, error.status);
+    }
+    return redirectAfterPost(reply, `/journal/classes/${c.id}?done=saved`);
+  });
+
+  app.post('/journal/classes/:id/subgroups', { schema: { hide: true } }, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const { access, c, year } = await loadClass(request, id);
+    authorize(request.actor, classPolicy, 'edit', access);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const raw = body['pupilIds'];
+    const pupilIds = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+    try {
+      await saveSubgroup(db, request.auditOrigin, c.id, one(body['name']), pupilIds, dateInYear(year, regionToday(context)));
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.status !== 422 && error.status !== 409)) throw error;
+      return classPage(request, reply, id, { subgroupErrors: error.status === 409 ? { name: error.userMessage } : error.fields }, error.status);
     }
     return redirectAfterPost(reply, `/journal/classes/${c.id}?done=saved`);
   });

@@ -98,6 +98,8 @@ export function ClassView(props: {
   classTeacherName: string | null;
   pupils: Array<{ id: string; name: string; birthDate: string; startsOn: string }>;
   assignments: Array<{ id: string; subject: string; subgroup: string | null; teacher: string }>;
+  subgroups: Array<{ id: string; name: string; members: string[] }>;
+  subgroupErrors?: FieldErrors;
   canEdit: boolean;
   canMove: boolean;
   teachers: SelectOption[];
@@ -156,6 +158,36 @@ export function ClassView(props: {
             </tr>
           ))}
         </Table>
+      )}
+      <h2>{t({ ru: 'Подгруппы', en: 'Subgroups' })}</h2>
+      {props.subgroups.length === 0 ? (
+        <p>{t({ ru: 'Класс не делится на подгруппы.', en: 'The class is not divided.' })}</p>
+      ) : (
+        <ul>
+          {props.subgroups.map((g) => (
+            <li key={g.id}>
+              <strong>{g.name}</strong>: {g.members.join(', ') || '—'}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.canEdit && props.pupils.length > 0 && (
+        <>
+          <ErrorSummary errors={props.subgroupErrors ?? {}} labels={{ name: { ru: 'Название подгруппы', en: 'Subgroup name' }, pupilIds: { ru: 'Состав', en: 'Members' } }} />
+          <Form action={`/journal/classes/${props.classId}/subgroups`} aria-label={t({ ru: 'Подгруппа', en: 'Subgroup' })}>
+            <TextField name="name" label={{ ru: 'Название подгруппы (существующая будет заменена)', en: 'Subgroup name (an existing one is replaced)' }} error={props.subgroupErrors?.['name']} maxlength={100} required />
+            <fieldset>
+              <legend>{t({ ru: 'Состав подгруппы', en: 'Members' })}</legend>
+              {props.pupils.map((p) => (
+                <div class="checkbox" key={p.id}>
+                  <input type="checkbox" id={`member-${p.id}`} name="pupilIds" value={p.id} />
+                  <label for={`member-${p.id}`}>{p.name}</label>
+                </div>
+              ))}
+            </fieldset>
+            <Button kind="secondary">{t({ ru: 'Сохранить подгруппу', en: 'Save the subgroup' })}</Button>
+          </Form>
+        </>
       )}
       {props.canEdit && (
         <>
