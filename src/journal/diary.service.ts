@@ -13,7 +13,7 @@ import { randomToken, tokenDigest } from '../platform/auth/tokens.ts';
 import { queryRows, type Database, type Executor } from '../platform/db/connect.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
 import { notifyPeople, type Notice } from '../platform/notify/notify.ts';
-import { findPersonNames, listOwnPeople, personFullName } from '../registry/person.service.ts';
+import { findChildrenOfGuardian, findPersonNames, personFullName } from '../registry/person.service.ts';
 import { diaryFeed, diaryNoticeCursor, diaryNoticePreference } from './diary.schema.ts';
 import { writeCalendar, moscowToUtc, type CalendarLesson } from './ical.ts';
 import { canReadPupil, type PupilAccess } from './journal.policy.ts';
@@ -40,8 +40,7 @@ export async function diaryChildren(db: Executor, actor: Actor): Promise<DiaryCh
     if (me) result.push({ id: actor.personId, name: personFullName(me), relation: 'self' });
   }
   if (actor.grants.some((g) => g.role === 'guardian')) {
-    const { children } = await listOwnPeople(db, actor.personId);
-    for (const c of children) result.push({ id: c.id, name: personFullName(c), relation: 'guardian' });
+    for (const c of await findChildrenOfGuardian(db, actor.personId)) result.push({ id: c.id, name: personFullName(c), relation: 'guardian' });
   }
   return result;
 }

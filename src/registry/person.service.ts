@@ -356,6 +356,21 @@ export interface PersonName {
   birthDate: string;
 }
 
+/**
+ * The children linked to a guardian, with names, ordered by birth date: one index scan of
+ * guardian_link's primary key (the diary asks on every page; listOwnPeople's search is too wide).
+ */
+export async function findChildrenOfGuardian(db: Executor, guardianId: string): Promise<PersonName[]> {
+  if (!isUuid(guardianId)) return [];
+  const rows = await db
+    .select({ id: person.id, lastName: person.lastName, firstName: person.firstName, middleName: person.middleName, birthDate: person.birthDate })
+    .from(guardianLink)
+    .innerJoin(person, eq(person.id, guardianLink.childId))
+    .where(eq(guardianLink.guardianId, guardianId))
+    .orderBy(asc(person.birthDate), asc(person.id));
+  return rows.map((r) => ({ ...r, birthDate: String(r.birthDate).slice(0, 10) }));
+}
+
 /** Names and birth dates of a batch of people, keyed by id; unknown ids are absent. */
 export async function findPersonNames(db: Executor, ids: string[]): Promise<Map<string, PersonName>> {
   const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
