@@ -1,0 +1,263 @@
+/**
+ * `npm run bench:journal [-- --scale S] [-- --seconds N] [-- --connections N] [-- --no-record] [-- --keep]`:
+ * the parents' evening on PostgreSQL (issue 5, item 11).
+ *
+ * A fresh database (created on BENCH_DATABASE_URL under a unique name, dropped at the end) gets
+ * the demo region at scale 1.3 — its municipality 1, Krasnodar city, then has about 200,000
+ * pupils — with every school's journal year, classes, stays and assignments (the seed calls
+ * `seedJournal`, src/demo/journal-demo.ts), and then, for Krasnodar's schools, one full term of
+ * lessons, attendance and marks written set-based by the server (bench/journal/generate.ts: the
+ * demo's `seedJournalLessons` builds each row in Node, a few thousand rows a second — hours at
+ * this size). Then, in the same run:
+ *
+ * 1. guardians' accounts with live sessions (20,000 guardians of Krasnodar pupils) and teachers'
+ *    accounts with sessions for 2,000 sampled lessons, written set-based;
+ * 2. the real server as a child process (`src/main.ts`, workers off) and a keep-alive load
+ *    generator in this process (bench/journal/load.ts): diary week pages (HTML, each a different
+ *    guardian, child and week of the term), closed loop;
+ * 3. saving a mark (POST /api/v1/journal/lessons/:id/cells) by teachers, closed loop, alone;
+ * 4. both at once: diary pages and mark saves on separate connections;
+ * 5. the yardstick: pgbench running the diary's lesson query (the week of a pupil's class) alone.
+ * Figures with date and machine are appended to docs/benchmarks.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { seedDemoRegion } from '../src/demo/seed.ts';
+import { connectDatabase } from '../src/platform/db/connect.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { installRegion } from '../src/registry/region.service.ts';
+import { generateTerm } from './journal/generate.ts';
+import { closedLoop, type LoadResult, type Request } from './journal/load.ts';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
+const SCALE = option('scale', 1.3);
+const SECONDS = option('seconds', 20);
+const CONNECTIONS = option('connections', 32);
+const MARK_CONNECTIONS = option('mark-connections', 4);
+const GUARDIANS = 20_000;
+const TARGETS = 2_000;
+const record = !argv.includes('--no-record');
+const keep = argv.includes('--keep');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchmarksFile = path.join(root, 'docs/benchmarks.md');
+const sectionTitle = '## The parents’ evening: diary pages and mark saves (`npm run bench:journal`)';
+// The term the seed fills whole: quarter 1 of 2026/2027 (1 Sep – 24 Oct 2026).
+const TODAY = '2026-10-23';
+const WEEKS = ['2026-09-07', '2026-09-14', '2026-09-21', '2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19'];
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+
+async function admin(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RUN_WORKERS: 'false', DEMO_MODE: 'false', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not start in 120 s')), 120_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('Prostor is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+  });
+  child.stdout!.resume();
+  return child;
+}
+
+function pgbenchDiaryQuery(databaseUrl: string, clients: number, seconds: number): { tps: number; latencyMs: number } {
+  const script = path.join(os.tmpdir(), `journal-diary-pgbench-${process.pid}.sql`);
+  // The diary's lesson query (lesson.service.ts pupilWeek) for a random guardian's child and week.
+  fs.writeFileSync(
+    script,
+    `\\set i random(0, ${GUARDIANS - 1})
+\\set w random(0, 6)
+SELECT l.id, l.held_on, l.lesson_number, l.topic, l.homework, s.name_ru, b.starts_at
+  FROM lesson l JOIN teaching_assignment ta ON ta.id = l.assignment_id JOIN subject s ON s.code = ta.subject_code
+  JOIN school_class c ON c.id = l.class_id LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
+ WHERE l.class_id = (SELECT e.class_id FROM class_enrolment e JOIN bench_guardian g ON g.child_id = e.pupil_id WHERE g.i = :i AND e.ends_on IS NULL)
+   AND l.held_on BETWEEN DATE '2026-09-07' + 7 * :w AND DATE '2026-09-07' + 7 * :w + 6;
+`,
+  );
+  const run = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, databaseUrl], { encoding: 'utf8' });
+  fs.rmSync(script, { force: true });
+  if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr}`);
+  return { tps: Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1]), latencyMs: Number(/latency average = ([\d.]+) ms/.exec(run.stdout)?.[1]) };
+}
+
+function describe(r: LoadResult): string {
+  const failed = r.errors ? `, ${fmt(r.errors)} failed (${Object.entries(r.statuses).map(([s, n]) => `${s}: ${n}`).join(', ')})` : '';
+  return `${fmt(r.perSecond)} req/s, p50 ${fmt(r.p50, 1)} ms, p95 ${fmt(r.p95, 1)} ms, p99 ${fmt(r.p99, 1)} ms${failed}`;
+}
+
+async function main(): Promise<void> {
+  const name = `prostor_bench_journal_${crypto.randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  log(`database ${name}`);
+  const handle = await connectDatabase({ databaseUrl, poolSize: 4 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  let server: ChildProcess | null = null;
+  const started = new Date();
+  try {
+    await migrate(handle);
+    await installRegion(handle.db);
+    const timings: Array<[string, number]> = [];
+    let t0 = performance.now();
+    const region = await seedDemoRegion(handle.db, { scale: SCALE, seed: 1 });
+    timings.push([`demo region at scale ${SCALE} with every school's year, classes, stays and assignments (seedDemoRegion)`, performance.now() - t0]);
+    log(`region: ${fmt(region.rows)} rows`);
+    const { classes } = (await pool.query(`SELECT count(*)::int AS classes FROM school_class WHERE municipality_id = 1`)).rows[0] as { classes: number };
+    log(`journal (seeded with the region): ${fmt(classes)} classes in Krasnodar`);
+    t0 = performance.now();
+    let lastLog = 0;
+    const generated = await generateTerm(pool, { municipalityId: 1, termNumber: 1, until: TODAY }, (done, total, rows) => {
+      if (performance.now() - lastLog > 20_000 || done === total) {
+        lastLog = performance.now();
+        log(`term: ${done}/${total} schools, ${JSON.stringify(rows)}`);
+      }
+    });
+    timings.push(['Krasnodar: one full term of lessons, attendance, marks (bench/journal/generate.ts, set-based)', performance.now() - t0]);
+    log(`term: ${JSON.stringify(generated)}`);
+    t0 = performance.now();
+    await pool.query('VACUUM ANALYZE');
+    timings.push(['VACUUM ANALYZE', performance.now() - t0]);
+    const { pupils } = (await pool.query(`SELECT count(DISTINCT pupil_id)::int AS pupils FROM class_enrolment WHERE municipality_id = 1 AND ends_on IS NULL`)).rows[0] as { pupils: number };
+
+    // 1. Sessions for guardians and teachers, set-based.
+    t0 = performance.now();
+    await pool.query(`
+      CREATE TABLE bench_guardian AS
+      SELECT (row_number() OVER (ORDER BY guardian_id) - 1)::int AS i, guardian_id, child_id FROM (
+        SELECT DISTINCT ON (gl.guardian_id) gl.guardian_id, gl.child_id
+          FROM guardian_link gl JOIN class_enrolment e ON e.pupil_id = gl.child_id AND e.municipality_id = 1 AND e.ends_on IS NULL
+         WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.person_id = gl.guardian_id)
+         ORDER BY gl.guardian_id, gl.child_id) g
+      ORDER BY md5(guardian_id::text) LIMIT ${GUARDIANS}`);
+    await pool.query(`CREATE UNIQUE INDEX ON bench_guardian (i)`);
+    await pool.query(`INSERT INTO account (id, login, password_hash, person_id, display_name) SELECT md5('bg' || i)::uuid, 'bench-guardian-' || i, NULL, guardian_id, 'Родитель ' || i FROM bench_guardian`);
+    await pool.query(`INSERT INTO role_grant (account_id, role) SELECT md5('bg' || i)::uuid, 'guardian' FROM bench_guardian`);
+    await pool.query(`
+      INSERT INTO session (id, account_id, csrf_token, created_at, last_seen_at, expires_at)
+      SELECT encode(sha256(convert_to('bench-guardian-session-' || i, 'UTF8')), 'hex'), md5('bg' || i)::uuid, 'bench-csrf-' || i, now(), now(), now() + interval '1 day' FROM bench_guardian`);
+    await pool.query(`
+      CREATE TABLE bench_target AS
+      SELECT (row_number() OVER (ORDER BY md5(l.id::text)) - 1)::int AS i, l.id AS lesson_id, ta.teacher_id, ta.organization_id, p.pupil_id
+        FROM (SELECT id, assignment_id, class_id FROM lesson WHERE municipality_id = 1 AND status = 'held' ORDER BY md5(id::text) LIMIT ${TARGETS}) l
+        JOIN teaching_assignment ta ON ta.id = l.assignment_id AND ta.subgroup_id IS NULL
+        JOIN LATERAL (SELECT pupil_id FROM class_enrolment e WHERE e.class_id = l.class_id AND e.ends_on IS NULL ORDER BY md5(e.pupil_id::text) LIMIT 1) p ON true
+       WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.person_id = ta.teacher_id)`);
+    await pool.query(`INSERT INTO account (id, login, password_hash, person_id, display_name) SELECT DISTINCT md5('bt' || teacher_id)::uuid, 'bench-teacher-' || teacher_id, NULL, teacher_id, 'Учитель' FROM bench_target`);
+    await pool.query(`INSERT INTO role_grant (account_id, role, organization_id) SELECT DISTINCT md5('bt' || teacher_id)::uuid, 'teacher', organization_id FROM bench_target ON CONFLICT DO NOTHING`);
+    await pool.query(`
+      INSERT INTO session (id, account_id, csrf_token, created_at, last_seen_at, expires_at)
+      SELECT DISTINCT encode(sha256(convert_to('bench-teacher-session-' || teacher_id, 'UTF8')), 'hex'), md5('bt' || teacher_id)::uuid, 'bench-csrf-t', now(), now(), now() + interval '1 day' FROM bench_target`);
+    await pool.query('VACUUM ANALYZE bench_guardian, bench_target, account, role_grant, session');
+    timings.push([`sessions for ${fmt(GUARDIANS)} guardians and the teachers of ${fmt(TARGETS)} lessons`, performance.now() - t0]);
+    const guardians = (await pool.query('SELECT i, child_id FROM bench_guardian ORDER BY i')).rows as Array<{ i: number; child_id: string }>;
+    const targets = (await pool.query('SELECT i, lesson_id, teacher_id, pupil_id FROM bench_target ORDER BY i')).rows as Array<{ i: number; lesson_id: string; teacher_id: string; pupil_id: string }>;
+    const counts = (await pool.query(`
+      SELECT 'person' AS t, count(*)::bigint AS n FROM person UNION ALL SELECT 'school_class', count(*) FROM school_class WHERE municipality_id = 1
+      UNION ALL SELECT 'class_enrolment', count(*) FROM class_enrolment WHERE municipality_id = 1 UNION ALL SELECT 'teaching_assignment', count(*) FROM teaching_assignment WHERE municipality_id = 1
+      UNION ALL SELECT 'lesson', count(*) FROM lesson UNION ALL SELECT 'attendance', count(*) FROM attendance UNION ALL SELECT 'mark', count(*) FROM mark`)).rows as Array<{ t: string; n: string }>;
+    const { size } = (await pool.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`)).rows[0] as { size: string };
+
+    // 2–4. The server and the load.
+    const port = 3900 + Math.floor(Math.random() * 500);
+    server = await startServer(databaseUrl, port);
+    const diary = (i: number): Request => {
+      const g = guardians[(i * 7919) % guardians.length]!;
+      return { method: 'GET', path: `/diary?child=${g.child_id}&week=${WEEKS[i % WEEKS.length]}`, headers: { cookie: `prostor_session=bench-guardian-session-${g.i}` } };
+    };
+    const save = (i: number): Request => {
+      const t = targets[i % targets.length]!;
+      return {
+        method: 'POST',
+        path: `/api/v1/journal/lessons/${t.lesson_id}/cells`,
+        headers: { cookie: `prostor_session=bench-teacher-session-${t.teacher_id}`, 'x-csrf-token': 'bench-csrf-t', 'content-type': 'application/json' },
+        body: JSON.stringify({ pupilId: t.pupil_id, mark: 3 + (i % 3) }),
+      };
+    };
+    log('warming up');
+    await closedLoop(port, 8, 5, diary, 0);
+    log('diary pages, closed loop');
+    const diaryAlone = await closedLoop(port, CONNECTIONS, SECONDS, diary);
+    log(`diary: ${describe(diaryAlone)}`);
+    const saveAlone = await closedLoop(port, MARK_CONNECTIONS, SECONDS, save);
+    log(`marks: ${describe(saveAlone)}`);
+    const [diaryMixed, saveMixed] = await Promise.all([closedLoop(port, CONNECTIONS, SECONDS, diary), closedLoop(port, MARK_CONNECTIONS, SECONDS, save)]);
+    log(`mixed: diary ${describe(diaryMixed)}; marks ${describe(saveMixed)}`);
+    server.kill('SIGTERM');
+    server = null;
+
+    // 5. The yardstick.
+    const yardstick = pgbenchDiaryQuery(databaseUrl, CONNECTIONS, 15);
+    log(`pgbench diary lesson query: ${fmt(yardstick.tps)} tps, ${yardstick.latencyMs} ms average`);
+
+    const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${fmt(os.totalmem() / 2 ** 30)} GiB RAM, load average at start ${os.loadavg()[0]!.toFixed(1)}; Node ${process.version}`;
+    const { version } = (await pool.query('SELECT version()')).rows[0] as { version: string };
+    const lines = [
+      `### ${started.toISOString().slice(0, 10)} — scale ${SCALE}: Krasnodar with ${fmt(pupils)} pupils, one full term`,
+      '',
+      `Machine: ${machine}; ${version.split(' on ')[0]} (local, default settings). Database size after the seed: ${size}.`,
+      '',
+      '| step | seconds |',
+      '|---|---:|',
+      ...timings.map(([label, ms]) => `| ${label} | ${fmt(ms / 1000, 1)} |`),
+      '',
+      '| table | rows |',
+      '|---|---:|',
+      ...counts.map((c) => `| ${c.t}${['school_class', 'class_enrolment', 'teaching_assignment'].includes(c.t) ? ' (Krasnodar)' : ''} | ${fmt(Number(c.n))} |`),
+      '',
+      `| load (${SECONDS} s each, server and load generator on this machine) | connections | result |`,
+      '|---|---:|---|',
+      `| diary week pages (HTML, a different guardian, child and week each) | ${CONNECTIONS} | ${describe(diaryAlone)} |`,
+      `| saving a mark (POST …/cells, teachers) | ${MARK_CONNECTIONS} | ${describe(saveAlone)} |`,
+      `| both at once: diary pages | ${CONNECTIONS} | ${describe(diaryMixed)} |`,
+      `| both at once: saving a mark | ${MARK_CONNECTIONS} | ${describe(saveMixed)} |`,
+      `| yardstick: pgbench, the diary's lesson query alone | ${CONNECTIONS} | ${fmt(yardstick.tps)} tps, ${yardstick.latencyMs} ms average |`,
+      '',
+      `Goal: diary pages ≥ 1,000 req/s at p95 ≤ 50 ms; saving a mark p95 ≤ 30 ms. Diary pages: ${diaryAlone.perSecond >= 1000 && diaryAlone.p95 <= 50 ? 'met' : 'missed'}; marks: ${saveAlone.p95 <= 30 ? 'met' : 'missed'} alone, ${saveMixed.p95 <= 30 ? 'met' : 'missed'} under the diary load.`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    if (record) {
+      let doc = fs.existsSync(benchmarksFile) ? fs.readFileSync(benchmarksFile, 'utf8') : '# Benchmarks\n';
+      if (!doc.includes(sectionTitle)) {
+        doc = `${doc.trimEnd()}\n\n${sectionTitle}\n\nThe diary and the gradebook under a municipality's evening load (\`bench/journal.bench.ts\`): the demo generator's region with Krasnodar's journal for one full term, the real server as a child process and a keep-alive load generator in the same run.\n`;
+      }
+      fs.writeFileSync(benchmarksFile, `${doc.trimEnd()}\n\n${lines.join('\n')}`);
+    }
+  } finally {
+    if (server) server.kill('SIGTERM');
+    await pool.end();
+    await handle.close();
+    if (keep) log(`kept database ${name}`);
+    else await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+await main();
