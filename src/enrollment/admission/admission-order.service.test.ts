@@ -11,6 +11,7 @@ import { ManualClock, type AppContext } from '../../platform/context.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { loadConfig } from '../../config.ts';
 import { createStreet } from '../../registry/address.factory.ts';
+import { addRule, createAct, publishAct } from '../../registry/territory.service.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { createApplication, createCampaign, createPlan, createSchool } from './admission-order.fixtures.ts';
 import { lotteryRank } from './admission-order.ts';
@@ -98,6 +99,24 @@ describe('admission runs', () => {
     assert.match(notice!.body, /предлагает место в другой школе/);
     assert.equal((await findAdmissionRun(context.db, run.id))!.status, 'committed');
     await assert.rejects(commitAdmissionRun(context, origin, run.id), /already committed|уже утверждён/);
+  });
+
+  test('the offer to a refused child is the school of their own territory first, even with fewer places left', async () => {
+    const m = municipality();
+    const campaign = await createCampaign(context.db, { municipalityId: m });
+    const popular = await createSchool(context.db, m, { address: '350000, г. Краснодар, ул. Красная, 1' });
+    const own = await createSchool(context.db, m, { address: '350000, г. Краснодар, ул. Садовая, 2' });
+    const big = await createSchool(context.db, m, { address: '350000, г. Краснодар, ул. Северная, 3' });
+    await createPlan(context.db, campaign.id, popular.id, 0);
+    await createPlan(context.db, campaign.id, own.id, 1);
+    await createPlan(context.db, campaign.id, big.id, 50);
+    const street = await createStreet(context.db, { municipalityId: m, settlementName: 'Краснодар', street: 'Садовая', houses: ['7'] });
+    const act = await createAct(context, origin, { municipalityId: m, number: '1', signedOn: '2026-03-01', title: 'О закреплении', documentUrl: null, documentName: null, validFrom: '2026-03-10' });
+    await addRule(context, origin, act.id, { organizationId: own.id, objectId: street.streetId, kind: 'wholeStreet', numberFrom: null, numberTo: null, houseId: null });
+    await publishAct(context, origin, act.id);
+    const refused = await createApplication(context.db, campaign, popular.id, { houseId: street.houses.get('7')!, inTerritory: false, priorityCode: 'police' });
+    const run = await createAdmissionDryRun(context, origin, campaign.id, 1);
+    assert.equal((run.result as StoredAdmissionResult).offers[String(refused.receiptNumber)], own.id);
   });
 
   test('a stale dry run is refused and changes nothing: an application withdrawn since, or places lowered', async () => {

@@ -16,10 +16,11 @@
  *   the next run (after the check) enrols it — the dry run page says how many are waiting;
  * - no place → refused for lack of places (Order 458 § 14) with the municipality's offer of
  *   another school with places left (offered_organization_id).
- * The offer: schools of the campaign with places left after the run, those in the settlement of
- *   the child's house first (we hold no coordinates, so "nearest" is "same settlement"), then
- *   most places left, then by id; each offer takes one of the places left, in the order of
- *   admission, so one free seat is not offered to fifty families.
+ * The offer: schools of the campaign with places left after the run — the school of the territory
+ *   of the child's house first (a child who applied elsewhere keeps the right to "their" school),
+ *   then those in the settlement of the house (we hold no coordinates, so "nearest" is "same
+ *   settlement"), then the rest; within each, most places left, then by id. Each offer takes one
+ *   of the places left, in the order of admission, so one free seat is not offered to fifty families.
  * A dry run goes stale when an application of it has changed status since, or a school has
  * fewer places than the run hands out; committing a stale run is refused (409), as in preschool.
  */
@@ -34,6 +35,7 @@ import type { Message } from '../../platform/i18n/i18n.ts';
 import { isUuid } from '../../platform/validation.ts';
 import { getHouses } from '../../registry/address.service.ts';
 import { iterateOrganizations } from '../../registry/organization.service.ts';
+import { schoolsServingHouses } from '../../registry/territory.service.ts';
 import { buildAdmissionInstance, seedMatches, type OrderApplication, type OrderingRule, type PriorityLevel } from './admission-order.ts';
 import { admissionRun, type AdmissionRunStatus } from './admission-order.schema.ts';
 import type { AdmissionStatus } from './admission.schema.ts';
@@ -141,11 +143,15 @@ async function offersFor(db: Executor, campaign: CampaignRow, pending: PendingRo
   for (const [id, n] of Object.entries(result.placesLeft)) if (n > 0) left.set(id, n);
   const schoolSettlement = new Map<string, string>();
   for await (const org of iterateOrganizations(db, { municipalityId: campaign.municipalityId, kind: 'school' }, 1000)) schoolSettlement.set(org.id, settlementKey(org.address));
-  const houses = await getHouses(db, [...new Set(refused.flatMap((p) => (p.house_id ? [p.house_id] : [])))]);
+  const houseIds = [...new Set(refused.flatMap((p) => (p.house_id ? [p.house_id] : [])))];
+  const houses = await getHouses(db, houseIds);
+  // The school(s) whose territory holds the child's house, by the act in force when stage 1 opened.
+  const serving = await schoolsServingHouses(db, houseIds, new Date(campaign.stage1OpensAt.getTime() + 3 * 3_600_000).toISOString().slice(0, 10));
   const position = new Map(tieBreak.map((n, i) => [n, i]));
   refused.sort((a, b) => position.get(a.receipt_number)! - position.get(b.receipt_number)!);
   for (const p of refused) {
     const home = p.house_id ? settlementKey(houses.get(p.house_id)?.label ?? '') : '';
+    const own = new Set(p.house_id ? serving.get(p.house_id) ?? [] : []);
     let best: string | null = null;
     for (const [school, n] of left) {
       if (n <= 0 || school === p.organization_id) continue;
@@ -153,7 +159,7 @@ async function offersFor(db: Executor, campaign: CampaignRow, pending: PendingRo
         best = school;
         continue;
       }
-      const near = (id: string) => (home !== '' && schoolSettlement.get(id) === home ? 0 : 1);
+      const near = (id: string) => (own.has(id) ? 0 : home !== '' && schoolSettlement.get(id) === home ? 1 : 2);
       const better = near(school) - near(best) || left.get(best)! - n || (school < best ? -1 : 1);
       if (better < 0) best = school;
     }
