@@ -132,6 +132,17 @@ describe('the diary, pupil accounts, reports and the archive', () => {
     assert.deepEqual(rows[1], ['5 «А»', 3, 2, 1, 1, 50, 1, 50, 1, 0]);
     const attendance = await agent.get(`/journal/reports/school/${school.organizationId}?kind=attendance&year=2025&term=3&format=csv`);
     assert.match(attendance.body, /5 «А»,,3,0,0,1,0,33.3/);
+    // completeness: a lesson of 20 Feb left empty is late by 2 March (N = 3 days); 2 March's own lesson is not yet
+    const term3 = school.terms.find((x) => x.number === 3)!;
+    await t.context.db.execute(sql`INSERT INTO lesson (assignment_id, class_id, organization_id, municipality_id, term_id, held_on, lesson_number)
+      VALUES (${school.mathAssignmentId}, ${school.classId}, ${school.organizationId}, ${school.municipalityId}, ${term3.id}, '2026-02-20', 1)`);
+    const completeness = await agent.get(`/journal/reports/school/${school.organizationId}?kind=completeness&year=2025&term=3&format=csv`);
+    assert.match(completeness.body, /Морозова Ольга[^,]*,1,1,1,1,0\r\n/);
+    const admin = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'regionalAdmin' }]));
+    const region = await admin.get('/journal/reports/region?kind=completeness&year=2025&term=3&format=csv');
+    assert.equal(region.statusCode, 200);
+    assert.doesNotMatch(region.body, /Морозова/, 'the region sees municipalities, not teachers');
+    assert.equal((await agent.get('/journal/reports/region?kind=achievement')).statusCode, 404, 'a head does not see the region');
     const operator = await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 2 }]);
     const other = await loggedInAgent(t.app, operator);
     assert.equal((await other.get(base)).statusCode, 404);

@@ -268,33 +268,36 @@ export async function buildReport(db: Executor, request: ReportRequest): Promise
     };
   }
 
-  // completeness: held lessons older than N days without topic, attendance taken, or any mark
+  // completeness: lessons older than N days (not cancelled) without topic, without attendance
+  // taken (still 'planned': saving any cell or the lesson form marks it held), or without any mark
   const days = await lateAfterDays(db);
   const before = addDays(request.today, -days);
   const rows: Array<Array<string | number | null>> = [];
-  const merged = new Map<string, { lessons: number; noTopic: number; noAttendance: number; noMarks: number }>();
+  const merged = new Map<string, { lessons: number; noTopic: number; noAttendance: number; noMarks: number; complete: number }>();
   const teacherIds = new Set<string>();
-  const perTeacher: Array<{ school: string; teacherId: string; v: { lessons: number; noTopic: number; noAttendance: number; noMarks: number } }> = [];
+  const perTeacher: Array<{ school: string; teacherId: string; v: { lessons: number; noTopic: number; noAttendance: number; noMarks: number; complete: number } }> = [];
   for (const school of schools) {
-    const counts = await queryRows<{ teacher_id: string; lessons: number; no_topic: number; no_attendance: number; no_marks: number }>(
+    const counts = await queryRows<{ teacher_id: string; lessons: number; no_topic: number; no_attendance: number; no_marks: number; complete: number }>(
       db,
       sql`SELECT coalesce(l.substitute_teacher_id, ta.teacher_id) AS teacher_id, count(*)::int AS lessons,
                  count(*) FILTER (WHERE l.topic = '')::int AS no_topic,
                  count(*) FILTER (WHERE l.status = 'planned')::int AS no_attendance,
-                 count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM mark m WHERE m.lesson_id = l.id))::int AS no_marks
+                 count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM mark m WHERE m.lesson_id = l.id))::int AS no_marks,
+                 count(*) FILTER (WHERE l.topic <> '' AND l.status <> 'planned')::int AS complete
             FROM lesson l JOIN teaching_assignment ta ON ta.id = l.assignment_id
            WHERE l.organization_id = ${school.organizationId} AND l.term_id = ${school.termId} AND l.status <> 'cancelled' AND l.held_on <= ${before}
            GROUP BY 1`,
     );
     for (const c of counts) {
-      const v = { lessons: Number(c.lessons), noTopic: Number(c.no_topic), noAttendance: Number(c.no_attendance), noMarks: Number(c.no_marks) };
+      const v = { lessons: Number(c.lessons), noTopic: Number(c.no_topic), noAttendance: Number(c.no_attendance), noMarks: Number(c.no_marks), complete: Number(c.complete) };
       if (perSchool) {
         teacherIds.add(c.teacher_id);
         perTeacher.push({ school: school.schoolName, teacherId: c.teacher_id, v });
       } else {
         const key = groupOf(school);
-        const acc = merged.get(key) ?? { lessons: 0, noTopic: 0, noAttendance: 0, noMarks: 0 };
+        const acc = merged.get(key) ?? { lessons: 0, noTopic: 0, noAttendance: 0, noMarks: 0, complete: 0 };
         acc.lessons += v.lessons;
+        acc.complete += v.complete;
         acc.noTopic += v.noTopic;
         acc.noAttendance += v.noAttendance;
         acc.noMarks += v.noMarks;
@@ -310,11 +313,11 @@ export async function buildReport(db: Executor, request: ReportRequest): Promise
     }
   }
   for (const [key, v] of [...merged].sort((a, b) => a[0].localeCompare(b[0], 'ru'))) {
-    rows.push([key, v.lessons, v.noTopic, v.noAttendance, v.noMarks, rate(v.lessons - Math.max(v.noTopic, v.noAttendance), v.lessons)]);
+    rows.push([key, v.lessons, v.noTopic, v.noAttendance, v.noMarks, rate(v.complete, v.lessons)]);
   }
   return {
     title: `${title} (уроки старше ${days} дн.)`,
-    columns: [perSchool ? 'Педагог' : groupLabel, 'Уроков проведено', 'Без темы', 'Без отметки посещаемости', 'Без отметок', 'Заполнено, %'],
+    columns: [perSchool ? 'Педагог' : groupLabel, 'Уроков по расписанию', 'Без темы', 'Без отметки посещаемости', 'Без отметок', 'С темой и посещаемостью, %'],
     rows,
   };
 }
