@@ -4,7 +4,7 @@
  * checked set-based inside the batch, see submission.policy.ts) → service → render.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../../platform/access/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -54,10 +54,33 @@ function receiptJson(receipt: SubmissionReceipt) {
   return { ...receipt, receivedAt: receipt.receivedAt.toISOString() };
 }
 
+/**
+ * Submissions being handled by this process (from the first hook to the answer). Beyond the
+ * bound a new one is answered 503 + Retry-After at once — before its session is even looked up —
+ * so an overload queues neither in the database pool nor in memory (issue 4, item 6).
+ */
+export const MAX_SUBMISSIONS_IN_FLIGHT = 512;
+
+function admissionGate() {
+  let inFlight = 0;
+  const counted = new WeakSet<object>();
+  return {
+    onRequest: async (request: FastifyRequest) => {
+      if (inFlight >= MAX_SUBMISSIONS_IN_FLIGHT) throw submissionErrors.overloaded(2);
+      inFlight += 1;
+      counted.add(request);
+    },
+    onResponse: async (request: FastifyRequest) => {
+      if (counted.delete(request)) inFlight -= 1;
+    },
+  };
+}
+
 export function registerSubmissionRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
+  const gate = admissionGate();
 
-  app.post('/admission/applications/:id/submit', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/admission/applications/:id/submit', { schema: { hide: true }, onRequest: gate.onRequest, onResponse: gate.onResponse }, async (request, reply) => {
     const { id } = request.params as { id: string };
     if (!isUuid(id)) throw submissionErrors.notFound();
     const form = (request.body ?? {}) as Static<typeof FormBody>;
@@ -85,6 +108,8 @@ export function registerSubmissionRoutes(app: FastifyInstance, context: AppConte
   app.post(
     '/api/v1/admission/applications/:id/submit',
     {
+      onRequest: gate.onRequest,
+      onResponse: gate.onResponse,
       schema: {
         tags,
         summary: 'Submit a draft first-grade application (the opening minute): idempotent, acknowledged after the receipt is committed',

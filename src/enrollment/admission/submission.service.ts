@@ -5,17 +5,19 @@
  *
  * The opening minute (issue 4, item 6; docs/benchmarks.md "Admission opening minute"): each
  * request joins a batch of the concurrent ones in this process (submission.batcher.ts), and a
- * batch is one transaction of four statements whatever its size:
+ * batch is one transaction of two statements whatever its size (four round trips with BEGIN and
+ * COMMIT — round trips and commits are the budget, DESIGN.md "Scale-out"):
  *
- *   1. lock the receipt counters of the batch's campaigns (serialises batches of one campaign
- *      across every app process, so numbers are gap-free and unique, taken n at a time);
- *   2. one set-based statement that, per request: finds the idempotency key and the draft
- *      (locked), checks owner, status, stage window and stage eligibility, counts the rate-limit
- *      hits, takes the numbers in arrival order, turns drafts into receipts, writes the history
- *      rows and the idempotency keys — a request that fails a check fails alone, not the batch;
- *   3. one `admission.received` job with the batch's application ids (the notice, the flags and
- *      the counters happen there, after the commit);
- *   4. commit. Each request is answered only after this.
+ *   1. lock the receipt counters of the batch's campaigns, then the drafts (serialises batches
+ *      of one campaign across every app process, so numbers are gap-free and unique, taken n at
+ *      a time), and count the per-account and per-address hits of the whole batch in one upsert;
+ *   2. one set-based statement that, per request: finds the idempotency key and the draft,
+ *      checks owner, status, stage window, stage eligibility and the limits, takes the numbers
+ *      in arrival order, turns drafts into receipts, writes the history rows and the
+ *      idempotency keys — a request that fails a check fails alone, not the batch;
+ *      and one `admission.received` job with the batch's application ids (the notice, the flags
+ *      and the counters happen there, after the commit);
+ *   3. commit. Each request is answered only after this.
  *
  * If the statement still fails (a constraint no check foresaw), the batch is retried one request
  * at a time, so only the offending request fails.
@@ -26,12 +28,11 @@ import { actorLabel } from '../../platform/audit/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { queryRows, type Database, type Executor, type Transaction } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { enqueue } from '../../platform/jobs/jobs.ts';
 import { arrayLiteral } from '../../demo/bulk-insert.ts';
 import { loadCampaignForSubmission, stageAt, stageWindowMessage } from './campaign.service.ts';
 import { dedupeBatch, idempotencyErrors, requestFingerprint } from './idempotency.ts';
 import { ADMISSION_RECEIVED_QUEUE } from './received.job.ts';
-import { rateLimitError, rateRules, secondsToWindowEnd, windowStart } from './rate-limit.ts';
+import { accountBucket, rateLimitError, rateRules, secondsToWindowEnd, windowStart, type RateRules } from './rate-limit.ts';
 import { BatcherOverloaded, GroupCommitter, defaultBatcherOptions, type BatcherOptions, type ItemResult } from './submission.batcher.ts';
 
 export interface SubmitInput {
@@ -123,7 +124,7 @@ const batchers = new WeakMap<AppContext, GroupCommitter<PendingSubmission, Submi
 
 /** Batcher settings per engine: PGlite is one connection, so one batch at a time. */
 export function batcherOptionsFor(context: AppContext): BatcherOptions {
-  return context.database.engine === 'pglite' ? { ...defaultBatcherOptions, maxInFlight: 1 } : defaultBatcherOptions;
+  return context.database.engine === 'pglite' ? { ...defaultBatcherOptions, maxInFlight: 1 } : { ...defaultBatcherOptions, maxInFlight: 2 };
 }
 
 /** The process's batcher for this context (created on first use; tests may install their own). */
@@ -206,16 +207,20 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
   const { db } = context;
   const rules = (await rateRules(db)).submission;
   return db.transaction(async (tx) => {
-    const campaignOf = await lockCounters(tx, items.map((i) => i.applicationId));
+    const now = context.clock.now();
+    const batch = await lockBatch(tx, items, rules, now);
+    const drafts = batch.drafts;
     // Stage per request, by its arrival time and its campaign's dates (campaign.service rules).
     const campaigns = new Map<string, Campaign | null>();
-    for (const campaignId of new Set(campaignOf.values())) campaigns.set(campaignId, await cachedCampaign(db, tx, campaignId));
+    for (const draft of drafts.values()) {
+      if (!campaigns.has(draft.campaign_id)) campaigns.set(draft.campaign_id, await cachedCampaign(db, tx, draft.campaign_id));
+    }
     const stages = items.map((item) => {
-      const campaignId = campaignOf.get(item.applicationId);
-      const campaign = campaignId ? campaigns.get(campaignId) : null;
+      const draft = drafts.get(item.applicationId);
+      const campaign = draft ? campaigns.get(draft.campaign_id) : null;
       return campaign ? (stageAt(campaign, item.arrivedAt) ?? 0) : 0;
     });
-    const now = context.clock.now();
+    const limits = overLimits(items, batch, rules);
     const rows = await queryRows<ResultRow>(
       tx,
       sql`
@@ -224,71 +229,39 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
           ${arrayLiteral(items.map((_, i) => i))}::int[], ${uuidArray(items.map((i) => i.applicationId))}, ${uuidArray(items.map((i) => i.accountId))},
           ${uuidArray(items.map((i) => i.personId))}, ${arrayLiteral(items.map((i) => i.key))}::text[], ${arrayLiteral(items.map((i) => i.fingerprint))}::text[],
           ${arrayLiteral(items.map((i) => i.version))}::int[], ${arrayLiteral(stages)}::int[], ${arrayLiteral(items.map((i) => i.arrivedAt.toISOString()))}::timestamptz[],
-          ${arrayLiteral(items.map((i) => i.actorLabel))}::text[]
-        ) AS t(idx, app, acc, person, key, fingerprint, version, stage, at, label)
-      ),
-      draft AS (
-        SELECT a.id, a.campaign_id, a.organization_id, a.house_id, a.apartment, a.in_territory, a.status, a.version,
-               a.created_by_account_id, a.guardian_id, a.receipt_number, a.received_at, a.stage, pc.level
-        FROM admission_application a LEFT JOIN admission_priority_category pc ON pc.code = a.priority_code
-        WHERE a.id IN (SELECT app FROM input)
-        ORDER BY a.id
-        FOR UPDATE OF a
+          ${arrayLiteral(items.map((i) => i.actorLabel))}::text[], ${arrayLiteral(limits)}::text[]
+        ) AS t(idx, app, acc, person, key, fingerprint, version, stage, at, label, over_limit)
       ),
       classified AS (
-        SELECT i.*, d.campaign_id, d.house_id, d.apartment,
+        SELECT i.*, a.campaign_id, a.receipt_number AS old_number, a.received_at AS old_received_at, a.stage AS old_stage,
           CASE
             WHEN k.key IS NOT NULL AND k.request_sha256 <> i.fingerprint THEN 'keyReused'
-            WHEN d.id IS NULL OR NOT (d.created_by_account_id = i.acc OR d.guardian_id IS NOT DISTINCT FROM i.person) THEN 'notFound'
+            WHEN a.id IS NULL OR NOT (a.created_by_account_id = i.acc OR a.guardian_id IS NOT DISTINCT FROM i.person) THEN 'notFound'
             WHEN k.key IS NOT NULL THEN 'replay'
-            WHEN d.status IN ('received', 'documentsChecked', 'enrolled') THEN 'alreadyReceived'
-            WHEN d.status <> 'draft' THEN 'closed'
-            WHEN i.version IS NOT NULL AND i.version <> d.version THEN 'stale'
+            WHEN a.status IN ('received', 'documentsChecked', 'enrolled') THEN 'alreadyReceived'
+            WHEN a.status <> 'draft' THEN 'closed'
+            WHEN i.version IS NOT NULL AND i.version <> a.version THEN 'stale'
             WHEN i.stage = 0 THEN 'window'
             -- Order 458 §§ 9–12, 15: stage 1 is for the territory and the priority categories
-            WHEN i.stage = 1 AND NOT (d.in_territory OR coalesce(d.level IN ('outOfTurn', 'first', 'sibling'), false)) THEN 'notEligible'
+            WHEN i.stage = 1 AND NOT (a.in_territory OR coalesce(pc.level IN ('outOfTurn', 'first', 'sibling'), false)) THEN 'notEligible'
             -- Order 458 § 16: stage 2 while the school has free places
             WHEN i.stage = 2 AND NOT EXISTS (
               SELECT 1 FROM admission_school_plan p
-              WHERE p.campaign_id = d.campaign_id AND p.organization_id = d.organization_id
+              WHERE p.campaign_id = a.campaign_id AND p.organization_id = a.organization_id
                 AND p.planned_places > (SELECT count(*) FROM admission_application e
-                                        WHERE e.campaign_id = d.campaign_id AND e.organization_id = d.organization_id AND e.status = 'enrolled')
+                                        WHERE e.campaign_id = a.campaign_id AND e.organization_id = a.organization_id AND e.status = 'enrolled')
             ) THEN 'noPlaces'
+            WHEN i.over_limit = 'account' THEN 'rateAccount'
+            WHEN i.over_limit = 'address' THEN 'rateAddress'
             ELSE 'candidate'
-          END AS verdict,
-          'submission:account:' || i.acc::text AS account_bucket,
-          CASE WHEN d.house_id IS NOT NULL
-               THEN 'submission:address:' || d.house_id::text || ':' || lower(regexp_replace(coalesce(d.apartment, ''), '\\s+', '', 'g')) END AS address_bucket,
-          d.receipt_number AS old_number, d.received_at AS old_received_at, d.stage AS old_stage
+          END AS verdict
         FROM input i
-        LEFT JOIN draft d ON d.id = i.app
+        LEFT JOIN admission_application a ON a.id = i.app
+        LEFT JOIN admission_priority_category pc ON pc.code = a.priority_code
         LEFT JOIN admission_submission_key k ON k.account_id = i.acc AND k.key = i.key
       ),
-      wanted AS (
-        SELECT bucket, window_start, count(*)::int AS n FROM (
-          SELECT account_bucket AS bucket, ${windowStart(now, rules.account.windowSeconds).toISOString()}::timestamptz AS window_start FROM classified WHERE verdict = 'candidate'
-          UNION ALL
-          SELECT address_bucket, ${windowStart(now, rules.address.windowSeconds).toISOString()}::timestamptz FROM classified WHERE verdict = 'candidate' AND address_bucket IS NOT NULL
-        ) b GROUP BY bucket, window_start
-      ),
-      counted AS (
-        INSERT INTO admission_rate_counter (bucket, window_start, hits)
-        SELECT bucket, window_start, n FROM wanted ORDER BY bucket
-        ON CONFLICT (bucket, window_start) DO UPDATE SET hits = admission_rate_counter.hits + EXCLUDED.hits
-        RETURNING bucket, hits
-      ),
-      limited AS (
-        SELECT c.idx, c.app, c.acc, c.campaign_id, c.stage, c.at, c.label, c.key, c.fingerprint,
-          (ca.hits - wa.n + row_number() OVER (PARTITION BY c.account_bucket ORDER BY c.idx)) <= ${rules.account.maxHits} AS account_ok,
-          (c.address_bucket IS NULL OR (cd.hits - wd.n + row_number() OVER (PARTITION BY c.address_bucket ORDER BY c.idx)) <= ${rules.address.maxHits}) AS address_ok
-        FROM classified c
-        JOIN counted ca ON ca.bucket = c.account_bucket JOIN wanted wa ON wa.bucket = c.account_bucket
-        LEFT JOIN counted cd ON cd.bucket = c.address_bucket LEFT JOIN wanted wd ON wd.bucket = c.address_bucket
-        WHERE c.verdict = 'candidate'
-      ),
       accepted AS (
-        SELECT l.*, row_number() OVER (PARTITION BY l.campaign_id ORDER BY l.idx) AS ordinal
-        FROM limited l WHERE l.account_ok AND l.address_ok
+        SELECT c.*, row_number() OVER (PARTITION BY c.campaign_id ORDER BY c.idx) AS ordinal FROM classified c WHERE c.verdict = 'candidate'
       ),
       taken AS (
         UPDATE admission_receipt_counter rc SET last_number = rc.last_number + x.n
@@ -302,7 +275,7 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
             updated_at = ac.at, version = a.version + 1
         FROM accepted ac JOIN taken t ON t.campaign_id = ac.campaign_id
         WHERE a.id = ac.app
-        RETURNING a.id, a.receipt_number, a.received_at, a.stage
+        RETURNING ac.idx, a.campaign_id, a.receipt_number, a.received_at, a.stage
       ),
       history AS (
         INSERT INTO admission_status_change (application_id, from_status, to_status, at, actor_account_id, actor_label, reason)
@@ -312,22 +285,19 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
         INSERT INTO admission_submission_key (account_id, key, request_sha256, application_id, created_at)
         SELECT acc, key, fingerprint, app, at FROM accepted
         ON CONFLICT (account_id, key) DO NOTHING
+      ),
+      -- The one job of the batch, as platform/jobs enqueue() writes it (due now, 5 attempts), in
+      -- this statement to save a round trip while the counters are locked.
+      job_row AS (
+        INSERT INTO job (queue, payload, max_attempts)
+        SELECT ${ADMISSION_RECEIVED_QUEUE}, jsonb_build_object('applicationIds', jsonb_agg(app ORDER BY idx)), 5 FROM accepted HAVING count(*) > 0
       )
-      SELECT c.idx, c.campaign_id,
-        CASE WHEN r.id IS NOT NULL THEN 'accepted'
-             WHEN c.verdict = 'candidate' AND NOT l.account_ok THEN 'rateAccount'
-             WHEN c.verdict = 'candidate' THEN 'rateAddress'
-             ELSE c.verdict END AS verdict,
-        coalesce(r.receipt_number, c.old_number) AS receipt_number,
-        coalesce(r.received_at, c.old_received_at) AS received_at,
-        coalesce(r.stage, c.old_stage) AS stage
-      FROM classified c
-      LEFT JOIN received r ON r.id = c.app
-      LEFT JOIN limited l ON l.idx = c.idx
-      ORDER BY c.idx`,
+      SELECT idx, campaign_id, 'accepted' AS verdict, receipt_number, received_at, stage FROM received
+      UNION ALL
+      SELECT idx, campaign_id, verdict, old_number, old_received_at, old_stage FROM classified WHERE verdict <> 'candidate'`,
     );
-    const acceptedIds = rows.filter((r) => r.verdict === 'accepted').map((r) => items[r.idx]!.applicationId);
-    if (acceptedIds.length > 0) await enqueue(tx, ADMISSION_RECEIVED_QUEUE, { applicationIds: acceptedIds });
+    rows.sort((a, b) => a.idx - b.idx);
+    if (rows.length !== items.length) throw new Error(`admission batch: ${rows.length} results for ${items.length} requests`);
     return rows.map((row): ItemResult<SubmissionReceipt> => {
       const item = items[row.idx]!;
       const campaign = row.campaign_id ? campaigns.get(row.campaign_id) : null;
@@ -370,24 +340,102 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
   });
 }
 
+interface LockedDraft {
+  id: string;
+  campaign_id: string;
+  address_bucket: string | null;
+}
+
+interface LockedBatch {
+  drafts: Map<string, LockedDraft>;
+  /** Hits per bucket after this batch's hits were added. */
+  hits: Map<string, number>;
+}
+
 /**
- * Locks the receipt counters of the applications' campaigns, in campaign order (no deadlock
- * between processes), creating a missing counter first. Returns application → campaign.
+ * One statement: locks the receipt counters of the applications' campaigns (in campaign order),
+ * then the applications (in id order) — the same order in every process, so batches never
+ * deadlock — and counts the batch's hits on the per-account and per-address limits (one upsert,
+ * in bucket order). A missing counter is created first. Returns the drafts found and the hits.
  */
-async function lockCounters(tx: Transaction, applicationIds: string[]): Promise<Map<string, string>> {
+async function lockBatch(tx: Transaction, items: PendingSubmission[], rules: RateRules['submission'], now: Date): Promise<LockedBatch> {
+  const ids = uuidArray(items.map((i) => i.applicationId));
   const lock = () =>
-    queryRows<{ id: string; campaign_id: string; locked: boolean }>(
+    queryRows<{ id: string | null; campaign_id: string | null; address_bucket: string | null; locked: boolean | null; bucket: string | null; hits: number | null }>(
       tx,
-      sql`WITH wanted AS (SELECT id, campaign_id FROM admission_application WHERE id = ANY(${uuidArray(applicationIds)})),
-               locked AS (SELECT rc.campaign_id FROM admission_receipt_counter rc
-                          WHERE rc.campaign_id IN (SELECT campaign_id FROM wanted) ORDER BY rc.campaign_id FOR UPDATE)
-          SELECT w.id, w.campaign_id, (l.campaign_id IS NOT NULL) AS locked FROM wanted w LEFT JOIN locked l ON l.campaign_id = w.campaign_id`,
+      sql`WITH counters AS (
+            SELECT rc.campaign_id FROM admission_receipt_counter rc
+            WHERE rc.campaign_id IN (SELECT campaign_id FROM admission_application WHERE id = ANY(${ids}))
+            ORDER BY rc.campaign_id FOR UPDATE
+          ),
+          drafts AS (
+            SELECT a.id, a.campaign_id,
+                   CASE WHEN a.house_id IS NOT NULL
+                        THEN 'submission:address:' || a.house_id::text || ':' || lower(regexp_replace(coalesce(a.apartment, ''), '[[:space:]]+', '', 'g')) END AS address_bucket
+            FROM admission_application a
+            WHERE a.id = ANY(${ids}) AND (SELECT count(*) FROM counters) >= 0
+            ORDER BY a.id FOR UPDATE OF a
+          ),
+          wanted AS (
+            SELECT bucket, window_start, count(*)::int AS n FROM (
+              SELECT 'submission:account:' || lower(acc) AS bucket, ${windowStart(now, rules.account.windowSeconds).toISOString()}::timestamptz AS window_start
+              FROM unnest(${arrayLiteral(items.map((i) => i.accountId))}::text[]) AS acc
+              UNION ALL
+              SELECT d.address_bucket, ${windowStart(now, rules.address.windowSeconds).toISOString()}::timestamptz
+              FROM unnest(${ids}) AS app JOIN drafts d ON d.id = app WHERE d.address_bucket IS NOT NULL
+            ) b GROUP BY bucket, window_start
+          ),
+          counted AS (
+            INSERT INTO admission_rate_counter (bucket, window_start, hits)
+            SELECT bucket, window_start, n FROM wanted ORDER BY bucket
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = admission_rate_counter.hits + EXCLUDED.hits
+            RETURNING bucket, hits
+          )
+          SELECT d.id, d.campaign_id, d.address_bucket, EXISTS (SELECT 1 FROM counters c WHERE c.campaign_id = d.campaign_id) AS locked,
+                 NULL::text AS bucket, NULL::int AS hits
+          FROM drafts d
+          UNION ALL
+          SELECT NULL, NULL, NULL, NULL, bucket, hits FROM counted`,
     );
-  let rows = await lock();
-  const missing = [...new Set(rows.filter((r) => !r.locked).map((r) => r.campaign_id))];
+  const rows = await lock();
+  const missing = [...new Set(rows.filter((r) => r.id !== null && !r.locked).map((r) => r.campaign_id!))];
   if (missing.length > 0) {
+    // A campaign without its counter row yet: create it (another process may race; ON CONFLICT
+    // waits for it) and lock it. The drafts and the hits are already held by this transaction.
     await tx.execute(sql`INSERT INTO admission_receipt_counter (campaign_id) SELECT unnest(${uuidArray(missing)}) ON CONFLICT DO NOTHING`);
-    rows = await lock();
+    await tx.execute(sql`SELECT campaign_id FROM admission_receipt_counter WHERE campaign_id = ANY(${uuidArray(missing)}) ORDER BY campaign_id FOR UPDATE`);
   }
-  return new Map(rows.map((r) => [r.id, r.campaign_id]));
+  return {
+    drafts: new Map(rows.filter((r) => r.id !== null).map((r) => [r.id!, { id: r.id!, campaign_id: r.campaign_id!, address_bucket: r.address_bucket }])),
+    hits: new Map(rows.filter((r) => r.bucket !== null).map((r) => [r.bucket!, Number(r.hits)])),
+  };
+}
+
+/**
+ * Per request, 'account' or 'address' when it goes over its limit, else null. The hits of the
+ * batch were counted together; within the batch they are taken in arrival order.
+ */
+function overLimits(items: PendingSubmission[], batch: LockedBatch, rules: RateRules['submission']): Array<'account' | 'address' | null> {
+  const perItem = items.map((item) => ({
+    account: accountBucket('submission', item.accountId),
+    address: batch.drafts.get(item.applicationId)?.address_bucket ?? null,
+  }));
+  const inBatch = new Map<string, number>();
+  for (const b of perItem) {
+    inBatch.set(b.account, (inBatch.get(b.account) ?? 0) + 1);
+    if (b.address) inBatch.set(b.address, (inBatch.get(b.address) ?? 0) + 1);
+  }
+  const used = new Map([...inBatch].map(([bucket, n]) => [bucket, (batch.hits.get(bucket) ?? n) - n]));
+  return perItem.map((b) => {
+    const account = used.get(b.account)! + 1;
+    used.set(b.account, account);
+    let address = 0;
+    if (b.address) {
+      address = used.get(b.address)! + 1;
+      used.set(b.address, address);
+    }
+    if (account > rules.account.maxHits) return 'account';
+    if (b.address && address > rules.address.maxHits) return 'address';
+    return null;
+  });
 }
