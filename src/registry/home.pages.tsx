@@ -59,6 +59,9 @@ export function registerHomePage(app: FastifyInstance, context: AppContext): voi
         <p>
           <a href="/organizations">{t({ ru: 'Открыть реестр организаций', en: 'Open the registry of organisations' })}</a>
         </p>
+        <p>
+          <a href="/schools/find">{t({ ru: 'Найти школу по адресу', en: 'Find your school by address' })}</a>
+        </p>
       </>,
     );
   });

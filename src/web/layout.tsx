@@ -39,6 +39,13 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
                     {t({ ru: 'Детский сад', en: 'Kindergarten' })}
                   </a>
                 </li>
+                {hasRole(actor, 'municipalOperator', 'regionalAdmin') && (
+                  <li>
+                    <a href="/territories" aria-current={page.path.startsWith('/territories') ? 'page' : undefined}>
+                      {t({ ru: 'Территории', en: 'Territories' })}
+                    </a>
+                  </li>
+                )}
                 {isStaff(actor) && (
                   <li>
                     <a href="/people" aria-current={page.path.startsWith('/people') && page.path !== '/people/mine' ? 'page' : undefined}>

@@ -41,6 +41,11 @@ export function OrganizationDetailView(props: { organization: OrganizationRow; m
           [label('capacity'), o.capacity === null ? null : formatNumber(locale, o.capacity)],
         ]}
       />
+      {o.kind === 'school' && (
+        <p>
+          <a href={`/organizations/${o.id}/territory`}>{t({ ru: 'Закреплённая территория: адреса школы', en: 'Assigned territory: the school’s addresses' })}</a>
+        </p>
+      )}
     </>
   );
 }
