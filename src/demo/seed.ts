@@ -16,6 +16,7 @@ import { seedPreschoolDemo } from './preschool-demo.ts';
 import { seedAddressDemo } from './address-demo.ts';
 import { seedJournalDemo } from './journal-demo.ts';
 import { seedJournalLessonsDemo } from './journal-lessons-demo.ts';
+import { seedAdmissionDemo } from './admission-demo.ts';
 
 export interface SeedOptions {
   /** 1 ≈ the whole Krai (≈ 780,000 pupils); 0.02 is the default demo. */
@@ -164,7 +165,9 @@ export async function seedDemoRegion(db: Executor, options: SeedOptions): Promis
       newId: () => generator.newId(),
       batchRows: options.batchRows ?? 10_000,
     });
-    const tables = { ...sink.written, ...preschool.tables, ...journal.tables, ...lessons.tables, ...addresses.tables };
+    // First-grade admission: Krasnodar city's 2027 campaign, its plan and a few drafts (admission-demo.ts).
+    const admission = await seedAdmissionDemo(tx, { municipalityId: 1, schoolIds: generator.schoolsOf(1).map((s) => s.id), newId: () => generator.newId() });
+    const tables = { ...sink.written, ...preschool.tables, ...journal.tables, ...lessons.tables, ...addresses.tables, ...admission.tables };
     const rows = Object.values(tables).reduce((a, b) => a + b, 0);
     options.onProgress?.({ tables, rows, fraction: 1 });
     const serverMs = Object.fromEntries(Object.entries({ ...sink.serverMs, ...preschool.serverMs, ...journal.serverMs, ...lessons.serverMs, ...addresses.serverMs }).map(([table, ms]) => [table, Math.round(ms)]));
