@@ -164,6 +164,10 @@ describe('the diary, pupil accounts, reports and the archive', () => {
     const origin = { actor: { kind: 'account' as const, accountId: head.id, personId: null, displayName: 'Head', grants: [], via: 'session' as const }, ip: null, requestId: null };
     await assert.rejects(correctMark(t.context.db, origin, year, { lessonId, pupilId: school.pupilIds[1]!, value: 3, reason: '' }, t.clock.now()));
     await correctMark(t.context.db, origin, year, { lessonId, pupilId: school.pupilIds[1]!, value: 3, reason: 'Ошибка ввода, приказ № 5' }, t.clock.now());
+    const viaApi = await agent.api('POST', `/api/v1/journal/years/${school.yearId}/corrections`, { lessonId, pupilId: school.pupilIds[0], mark: 4, reason: 'Исправление по заявлению' });
+    assert.equal(viaApi.statusCode, 200, viaApi.body);
+    const teacher = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'teacher', organizationId: school.organizationId }], { personId: school.mathTeacherId }));
+    assert.equal((await teacher.api('POST', `/api/v1/journal/years/${school.yearId}/corrections`, { lessonId, pupilId: school.pupilIds[0], mark: 5, reason: 'Исправление по заявлению' })).statusCode, 404);
     const [fixed] = await queryRows<{ value: number }>(t.context.db, sql`SELECT value FROM mark WHERE lesson_id = ${lessonId} AND pupil_id = ${school.pupilIds[1]}`);
     assert.equal(fixed!.value, 3);
     assert.equal(await renderPendingArchives(t.context.db, school.yearId, () => t.clock.now()), 1);
