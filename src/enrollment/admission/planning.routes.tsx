@@ -111,6 +111,7 @@ export function registerPlanningRoutes(app: FastifyInstance, context: AppContext
       <ForecastView
         title={await campaignTitle(request, campaign, { ru: 'Прогноз первоклассников', en: 'First-graders forecast' })}
         percent={forecast.percent}
+        observed={forecast.observed}
         schools={forecast.schools.slice((current - 1) * pageSize, current * pageSize)}
         total={forecast.total}
         previousHref={current > 1 ? href(current - 1) : null}
@@ -228,12 +229,19 @@ export function registerPlanningRoutes(app: FastifyInstance, context: AppContext
         tags,
         summary: 'First-graders forecast for the six school years after the campaign, per school territory and for the municipality',
         params: IdParams,
-        response: { 200: Type.Object({ participationPercent: Type.Integer(), schools: Type.Array(Type.Object({ organizationId: Type.String(), name: Type.String(), years: Type.Array(Year) })), total: Type.Array(Year) }) },
+        response: {
+          200: Type.Object({
+            participationPercent: Type.Integer(),
+            schools: Type.Array(Type.Object({ organizationId: Type.String(), name: Type.String(), years: Type.Array(Year) })),
+            total: Type.Array(Year),
+            observed: Type.Union([Type.Object({ year: Type.Integer(), applications: Type.Integer(), births: Type.Integer(), percent: Type.Integer() }), Type.Null()], { description: 'The ratio the previous campaign showed' }),
+          }),
+        },
       },
     },
     async (request) => {
       const forecast = await forecastForCampaign(db, await loadCampaign(request));
-      return { participationPercent: forecast.percent, schools: forecast.schools, total: forecast.total };
+      return { participationPercent: forecast.percent, schools: forecast.schools, total: forecast.total, observed: forecast.observed };
     },
   );
 

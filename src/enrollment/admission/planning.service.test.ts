@@ -106,6 +106,15 @@ describe('births import, forecast and shortage report (hand-checked fixture)', (
     assert.deepEqual(a.years.map((y) => y.forecast), [9, 0, 0, 0, 0, 0], '2020 births in house 1: 10 × 90 %');
     assert.deepEqual(b.years.map((y) => y.forecast), [0, 6, 0, 0, 0, 0], '2021 births in house 2: 7 × 90 % = 6.3');
     assert.deepEqual(forecast.total.map((y) => y.births), [10, 7, 0, 0, 0, 0]);
+    assert.equal(forecast.observed, null, 'no campaign the year before');
+
+    // Last year's campaign: 3 territory applications (a withdrawn one and an outsider do not count) for 4 births of 2018 → 75 %.
+    const previous = await createCampaign(context.db, { municipalityId: m, year: 2025 });
+    for (let i = 0; i < 3; i++) await createApplication(context.db, previous, schoolA, { status: i === 0 ? 'refused' : 'enrolled' });
+    await createApplication(context.db, previous, schoolA, { status: 'withdrawn' });
+    await createApplication(context.db, previous, schoolA, { inTerritory: false });
+    await importBirths(context, origin, textLines(`house_guid,birth_year,count\n${houses.get('4')},2018,4\n`), [m]);
+    assert.deepEqual((await forecastForCampaign(context.db, campaign)).observed, { year: 2025, applications: 3, births: 4, percent: 75 });
   });
 
   test('opening a class raises planned places (classes × size), audited; fewer places than enrolled is refused', async () => {

@@ -21,7 +21,7 @@ import { getHouses } from '../../registry/address.service.ts';
 import { csvBom, csvLine } from '../../registry/organization.service.ts';
 import { schoolsServingHouses } from '../../registry/territory.service.ts';
 import { type PriorityLevel } from './admission-order.ts';
-import { listSchoolPlans, saveSchoolPlans, type CampaignRow } from './campaign.service.ts';
+import { findCampaignByYear, listSchoolPlans, saveSchoolPlans, type CampaignRow } from './campaign.service.ts';
 import { parameterValue } from './flags.service.ts';
 import { BirthsCsvHeaderError, classesNeeded, forecastFirstGraders, parseBirthsCsv, SCHOOL_ENTRY_OFFSET, shortageOf, type ForecastYear, type RejectedRow } from './planning.ts';
 
@@ -145,7 +145,7 @@ export interface SchoolForecast {
  * from `fromSchoolYear` (default: the six years after the campaign's), and the municipality's
  * total. Schools are those of the municipality (registry), by name.
  */
-export async function forecastForCampaign(db: Executor, campaign: CampaignRow, options: { fromSchoolYear?: number; years?: number } = {}): Promise<{ percent: number; schools: SchoolForecast[]; total: ForecastYear[] }> {
+export async function forecastForCampaign(db: Executor, campaign: CampaignRow, options: { fromSchoolYear?: number; years?: number } = {}): Promise<{ percent: number; schools: SchoolForecast[]; total: ForecastYear[]; observed: Awaited<ReturnType<typeof observedParticipation>> }> {
   const from = options.fromSchoolYear ?? campaign.year + 1;
   const years = options.years ?? 6;
   const percent = await parameterValue(db, 'forecastParticipationPercent');
@@ -159,7 +159,28 @@ export async function forecastForCampaign(db: Executor, campaign: CampaignRow, o
     sql`SELECT birth_year, sum(count)::int AS n FROM admission_birth_count WHERE municipality_id = ${campaign.municipalityId} AND birth_year BETWEEN ${birthYears[0]!} AND ${birthYears[birthYears.length - 1]!} GROUP BY 1`,
   );
   for (const r of all) totalBirths.set(Number(r.birth_year), Number(r.n));
-  return { percent, schools, total: forecastFirstGraders(totalBirths, from, percent, years) };
+  return { percent, schools, total: forecastFirstGraders(totalBirths, from, percent, years), observed: await observedParticipation(db, campaign) };
+}
+
+/**
+ * The participation ratio the previous campaign of the municipality shows: its applications from
+ * children of a territory (received at any time, whatever became of them, withdrawn excepted) ÷
+ * the births seven years before its year, as a whole percent; null without that campaign or
+ * those births. The operator compares it with the reference value the forecast uses.
+ */
+export async function observedParticipation(db: Executor, campaign: CampaignRow): Promise<{ year: number; applications: number; births: number; percent: number } | null> {
+  const previous = await findCampaignByYear(db, campaign.municipalityId, campaign.year - 1);
+  if (!previous) return null;
+  const [row] = await queryRows<{ applications: number; births: number }>(
+    db,
+    sql`SELECT
+          (SELECT count(*)::int FROM admission_application WHERE campaign_id = ${previous.id} AND in_territory AND status NOT IN ('draft', 'withdrawn')) AS applications,
+          (SELECT coalesce(sum(count), 0)::int FROM admission_birth_count WHERE municipality_id = ${campaign.municipalityId} AND birth_year = ${previous.year - SCHOOL_ENTRY_OFFSET}) AS births`,
+  );
+  const applications = Number(row?.applications ?? 0);
+  const births = Number(row?.births ?? 0);
+  if (births === 0) return null;
+  return { year: previous.year, applications, births, percent: Math.round((applications * 100) / births) };
 }
 
 // Shortage report -----------------------------------------------------------------------------------

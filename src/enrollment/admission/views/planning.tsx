@@ -135,7 +135,7 @@ function ForecastCells(props: { years: ForecastYear[] }) {
   );
 }
 
-export function ForecastView(props: { title: string; percent: number; schools: SchoolForecast[]; total: ForecastYear[]; previousHref: string | null; nextHref: string | null }) {
+export function ForecastView(props: { title: string; percent: number; observed: { year: number; applications: number; births: number; percent: number } | null; schools: SchoolForecast[]; total: ForecastYear[]; previousHref: string | null; nextHref: string | null }) {
   const t = useT();
   const { locale } = usePage();
   const years = props.total.map((y) => y.schoolYear);
@@ -148,6 +148,14 @@ export function ForecastView(props: { title: string; percent: number; schools: S
           en: `Children born in year Y start school in Y + 7 (aged 6.5–8 on 1 September). Forecast = births in the houses of the school's territory × ${props.percent} %. Territories as in the act in force when this year's admission opens.`,
         })}
       </p>
+      {props.observed && (
+        <p>
+          {t({
+            ru: `Кампания ${props.observed.year} года: заявлений детей с территорий ${formatNumber(locale, props.observed.applications)} при ${formatNumber(locale, props.observed.births)} рождениях ${props.observed.year - 7} года — ${props.observed.percent} %. Значение для прогноза меняет администратор региона.`,
+            en: `The ${props.observed.year} campaign: ${formatNumber(locale, props.observed.applications)} territory applications for ${formatNumber(locale, props.observed.births)} births of ${props.observed.year - 7} — ${props.observed.percent} %. The regional admin sets the value the forecast uses.`,
+          })}
+        </p>
+      )}
       <Table caption={t({ ru: 'Прогноз первоклассников по школам', en: 'First-graders forecast by school' })} headers={[t({ ru: 'Школа', en: 'School' }), ...years.map(String)]}>
         {props.schools.map((s) => (
           <tr key={s.organizationId}>
