@@ -166,3 +166,40 @@ test('each role reaches only its own scope', async () => {
   const fresh = await guardian.post('/admission/apply', { op: 'save', childId: family.childId, houseId: area.houses.get('1')!, organizationId: area.schoolIds[0]! });
   assert.equal(fresh.statusCode, 303, 'the child may have a new draft');
 });
+
+test('stage 1 accepts the territory and priority rights only; stage 2 accepts anyone while places remain', async () => {
+  t.clock.set(new Date('2027-04-05T09:00:00Z'));
+  const outsider = await createFamily(t.context.db);
+  const outsiderAgent = await guardianOf(outsider);
+  // House 1 belongs to the first school's territory; applying to the second school is outside it.
+  const draft = await outsiderAgent.post('/admission/apply', { op: 'save', childId: outsider.childId, houseId: area.houses.get('1')!, organizationId: area.schoolIds[1]! });
+  assert.equal(draft.statusCode, 303);
+  const outsiderUrl = location(draft).split('?')[0]!;
+  const refused = await outsiderAgent.post(`${outsiderUrl}/submit`, { idempotencyKey: crypto.randomUUID() });
+  assert.equal(refused.statusCode, 422, 'stage 1: neither the territory nor a priority right');
+
+  const military = await createFamily(t.context.db);
+  const militaryAgent = await guardianOf(military);
+  const withRight = await militaryAgent.post('/admission/apply', { op: 'save', childId: military.childId, houseId: area.houses.get('1')!, organizationId: area.schoolIds[1]!, priorityCode: 'military', priorityDocument: 'справка в/ч 12345 № 77' });
+  assert.equal(withRight.statusCode, 303, withRight.body.slice(0, 300));
+  const accepted = await militaryAgent.post(`${location(withRight).split('?')[0]!}/submit`, { idempotencyKey: crypto.randomUUID() });
+  assert.equal(accepted.statusCode, 303, 'stage 1: a first-priority right');
+
+  // Between the stages nothing is accepted; the message gives the dates.
+  t.clock.set(new Date('2027-07-02T09:00:00Z'));
+  await relogin(outsiderAgent);
+  const between = await outsiderAgent.post(`${outsiderUrl}/submit`, { idempotencyKey: crypto.randomUUID() });
+  assert.equal(between.statusCode, 422);
+  assert.match(between.body, /06\.07\.2027/);
+
+  t.clock.set(new Date('2027-07-06T09:00:00Z'));
+  await relogin(outsiderAgent);
+  const stage2 = await outsiderAgent.post(`${outsiderUrl}/submit`, { idempotencyKey: crypto.randomUUID() });
+  assert.equal(stage2.statusCode, 303, 'stage 2: anyone, for the free places');
+  const id = outsiderUrl.split('/')[3]!;
+  await runReceivedJob([id]);
+  const [row] = await t.context.db.select().from(admissionApplication).where(eq(admissionApplication.id, id));
+  assert.equal(row!.stage, 2);
+  // Order 458 §17: 5 working days after receipt on Tuesday 6 July 2027 → Tuesday 13 July.
+  assert.equal(row!.decisionDueOn, '2027-07-13');
+});
