@@ -39,6 +39,11 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
                     {t({ ru: 'Детский сад', en: 'Kindergarten' })}
                   </a>
                 </li>
+                <li>
+                  <a href="/admission" aria-current={page.path.startsWith('/admission') ? 'page' : undefined}>
+                    {t({ ru: 'Приём в 1 класс', en: 'First grade' })}
+                  </a>
+                </li>
                 {hasRole(actor, 'municipalOperator', 'regionalAdmin') && (
                   <li>
                     <a href="/territories" aria-current={page.path.startsWith('/territories') ? 'page' : undefined}>
