@@ -93,6 +93,12 @@ describe('territory resolution', () => {
     assert.deepEqual(await serve(red, 'б/н'), []);
   });
 
+  test('thousands of houses at once (more ids than one statement takes parameters)', async () => {
+    const unknown = Array.from({ length: 12_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const served = await schoolsServingHouses(database.handle.db, [...unknown, red.houses.get('11')!, green.houses.get('1')!], '2026-04-01');
+    assert.deepEqual([...served.values()], [[school1], [school1]]);
+  });
+
   test('a single house and a whole street, a whole settlement', async () => {
     assert.deepEqual((await serve(red, '12/1')).sort(), [school2, school3].sort());
     assert.deepEqual(await serve(green, '2'), [school1]);
@@ -109,6 +115,8 @@ describe('territory resolution', () => {
     const second = await listTerritoryHouses(database.handle.db, school1, '2026-04-01', { limit: 4, cursor: first.nextCursor });
     assert.equal(second.items.length, 2);
     assert.equal(second.nextCursor, null);
+    const beyond = await listTerritoryHouses(database.handle.db, school1, '2026-04-01', { limit: 4, cursor: `${second.items.at(-1)!.label}|${second.items.at(-1)!.id}` });
+    assert.deepEqual([beyond.items.length, beyond.total], [0, 6]);
     assert.deepEqual(await territoryHouseIds(database.handle.db, school1, '2026-03-01'), []);
   });
 

@@ -75,25 +75,28 @@ export async function schoolsServingHouses(db: Executor, houseIds: string[], onD
   const ids = [...new Set(houseIds.filter(isUuid).map((id) => id.toLowerCase()))];
   const result = new Map<string, string[]>();
   if (ids.length === 0) return result;
-  const list = sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-  const rows = await queryRows<{ house_id: string; organization_id: string }>(
-    db,
-    sql`
-      WITH h AS (SELECT id, parent_id, settlement_id, municipality_id, number_int FROM address_house WHERE id IN (${list})),
-           acts AS (${actsInForce(onDate, sql`SELECT municipality_id FROM h`)})
-      SELECT DISTINCT h.id AS house_id, r.organization_id
-      FROM h
-      JOIN acts ON acts.municipality_id = h.municipality_id
-      JOIN territory_rule r ON r.act_id = acts.id AND ${houseMatchesRule}
-      ORDER BY 1, 2`,
-  );
-  for (const row of rows) {
-    const list = result.get(row.house_id) ?? [];
-    list.push(row.organization_id);
-    result.set(row.house_id, list);
+  // In batches: one parameter per id, and PostgreSQL takes at most 65,535 per statement.
+  for (let i = 0; i < ids.length; i += 5000) {
+    const list = sql.join(
+      ids.slice(i, i + 5000).map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ house_id: string; organization_id: string }>(
+      db,
+      sql`
+        WITH h AS (SELECT id, parent_id, settlement_id, municipality_id, number_int FROM address_house WHERE id IN (${list})),
+             acts AS (${actsInForce(onDate, sql`SELECT municipality_id FROM h`)})
+        SELECT DISTINCT h.id AS house_id, r.organization_id
+        FROM h
+        JOIN acts ON acts.municipality_id = h.municipality_id
+        JOIN territory_rule r ON r.act_id = acts.id AND ${houseMatchesRule}
+        ORDER BY 1, 2`,
+    );
+    for (const row of rows) {
+      const schools = result.get(row.house_id) ?? [];
+      schools.push(row.organization_id);
+      result.set(row.house_id, schools);
+    }
   }
   return result;
 }
@@ -149,19 +152,23 @@ export async function listTerritoryHouses(
   checkDate(onDate);
   if (!isUuid(organizationId)) return { items: [], total: 0, nextCursor: null };
   const after = decodeLabelCursor(page.cursor);
-  const rows = await queryRows<{ id: string; label: string; total: number }>(
+  const rows = await queryRows<{ id: string | null; label: string | null; total: number }>(
     db,
     sql`
       WITH acts AS (${actsInForce(onDate, sql`SELECT municipality_id FROM organization WHERE id = ${organizationId}`)}),
            m AS (SELECT DISTINCT house_id FROM (${housesOfRules(sql`SELECT id FROM acts`, organizationId)}) x),
            t AS (SELECT count(*)::int AS total FROM m)
-      SELECT h.id, h.label, t.total FROM t LEFT JOIN (m JOIN address_house h ON h.id = m.house_id) ON true
-      ${after ? sql`WHERE (h.label, h.id) > (${after.label}, ${after.id}::uuid)` : sql``}
-      ORDER BY h.label, h.id
-      LIMIT ${page.limit + 1}`,
+      SELECT p.id, p.label, t.total
+      FROM t LEFT JOIN (
+        SELECT h.id, h.label FROM m JOIN address_house h ON h.id = m.house_id
+        ${after ? sql`WHERE (h.label, h.id) > (${after.label}, ${after.id}::uuid)` : sql``}
+        ORDER BY h.label, h.id
+        LIMIT ${page.limit + 1}
+      ) p ON true
+      ORDER BY p.label, p.id`,
   );
   const total = Number(rows[0]?.total ?? 0);
-  const items = rows.filter((r) => r.id !== null).map((r) => ({ id: r.id, label: r.label }));
+  const items = rows.flatMap((r) => (r.id !== null && r.label !== null ? [{ id: r.id, label: r.label }] : []));
   const more = items.length > page.limit;
   const shown = items.slice(0, page.limit);
   const last = shown.at(-1);
