@@ -18,8 +18,8 @@
  * After 2, 4 and 5 an integrity check: every 2xx receipt exists exactly once with the same number
  * and time, retries got the same receipt, no child has two applications, numbers are gap-free.
  *
- * Sessions are touched (last_seen_at) just before each phase, as the draft page a guardian opens
- * before pressing "submit" does; the job worker is off in the server process (RUN_WORKERS=false):
+ * Sessions are touched (last_seen_at) just ahead of the submissions, as the draft page a guardian
+ * opens before pressing "submit" does (keepSessionsFresh); the job worker is off in the server process (RUN_WORKERS=false):
  * the `admission.received` jobs wait in the queue for worker processes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -138,8 +138,32 @@ async function reset(pool: pg.Pool): Promise<void> {
 }
 
 /** The draft page a guardian opens just before pressing "submit" touches the session. */
-async function touchSessions(pool: pg.Pool): Promise<void> {
-  await pool.query('UPDATE session SET last_seen_at = now()');
+async function touchSessions(pool: pg.Pool, from = 0, to = CHILDREN - 1): Promise<void> {
+  await pool.query(
+    `UPDATE session SET last_seen_at = now()
+     WHERE id IN (SELECT encode(sha256(convert_to('bench-session-' || i, 'UTF8')), 'hex') FROM generate_series($1::int, $2::int) i)`,
+    [from, to],
+  );
+}
+
+/**
+ * While a phase runs, the guardians about to submit open their draft pages: every 10 s the
+ * sessions of the next 40 s of submissions are touched (otherwise each request of a phase longer
+ * than a minute would also rewrite its session, platform/auth resolveSession).
+ */
+function keepSessionsFresh(pool: pg.Pool, position: () => number, perSecond: () => number): () => void {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      await sleep(10_000);
+      if (stopped) break;
+      const from = position();
+      await touchSessions(pool, from, Math.min(CHILDREN - 1, from + Math.ceil(Math.max(100, perSecond()) * 40))).catch(() => {});
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
 }
 
 // Server --------------------------------------------------------------------------------------
@@ -215,7 +239,7 @@ interface BurstResult {
  * Closed loop: CLIENTS workers take the next draft and submit it until answered 2xx (503 and
  * no-answer are retried with the same key). `onAcknowledged` may kill the server.
  */
-async function burst(ports: number[], indices: number[], hooks: { afterAcks?: number; onAfterAcks?: () => Promise<void> } = {}): Promise<BurstResult> {
+async function burst(pool: pg.Pool, ports: number[], indices: number[], hooks: { afterAcks?: number; onAfterAcks?: () => Promise<void> } = {}): Promise<BurstResult> {
   const clients = ports.map((port) => makeClient({ port }, CLIENTS));
   const result: BurstResult = { ms: 0, accepted: 0, latencies: [], acknowledged: new Map(), retriesChecked: 0, retryMismatches: 0, shed: 0, noAnswer: 0, otherErrors: new Map(), replaysAfterRestart: 0 };
   let next = 0;
@@ -274,7 +298,9 @@ async function burst(ports: number[], indices: number[], hooks: { afterAcks?: nu
       }
     }
   }
+  const stopTouching = keepSessionsFresh(pool, () => Math.min(indices.length - 1, next), () => acks / Math.max(1, (performance.now() - started) / 1000));
   await Promise.all(Array.from({ length: CLIENTS }, () => worker()));
+  stopTouching();
   result.ms = performance.now() - started;
   result.accepted = result.acknowledged.size;
   result.latencies.sort((a, b) => a - b);
@@ -415,7 +441,7 @@ async function main(): Promise<void> {
     for (const port of ports) servers.push(await startServer(databaseUrl, port));
     const all = Array.from({ length: CHILDREN }, (_, i) => i);
     await touchSessions(pool);
-    const b = await burst(ports, all);
+    const b = await burst(pool, ports, all);
     const rate = b.accepted / (b.ms / 1000);
     log(`burst: ${fmt(b.accepted)} accepted in ${fmt(b.ms / 1000, 1)} s = ${fmt(rate)}/s (${fmt(rate / raw.tps, 2)}× pgbench), p50 ${fmt(percentile(b.latencies, 50), 1)} ms, p99 ${fmt(percentile(b.latencies, 99), 1)} ms, 503 ${b.shed}, retries ${b.retriesChecked} (mismatches ${b.retryMismatches})`);
     const ib = await integrity(pool, b.acknowledged, CHILDREN);
@@ -433,7 +459,7 @@ async function main(): Promise<void> {
     await touchSessions(pool);
     let killedAt = 0;
     let restartMs = 0;
-    const k = await burst(ports, all.slice(0, KILL_CHILDREN), {
+    const k = await burst(pool, ports, all.slice(0, KILL_CHILDREN), {
       afterAcks: Math.floor(KILL_CHILDREN * 0.4),
       onAfterAcks: async () => {
         killedAt = performance.now();
