@@ -9,6 +9,7 @@ import { admissionApplication } from './admission.schema.ts';
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
+  t.clock.set(new Date('2026-07-02T09:00:00Z')); // stage 1 is over: its decisions may be made
 });
 after(() => t.close());
 

@@ -58,7 +58,7 @@ describe('admission runs', () => {
     const stored = stage1.result as StoredAdmissionResult;
     assert.deepEqual(stored.result.assignment, { [territory.receiptNumber!]: school.id, [later.receiptNumber!]: null, [sibling.receiptNumber!]: school.id });
     assert.deepEqual(stage1.instance && (stage1.instance as { places: unknown[] }).places, [{ id: school.id, capacity: 2, priority: [[String(sibling.receiptNumber)], [String(territory.receiptNumber), String(later.receiptNumber)]] }]);
-    const stage2 = await createAdmissionDryRun(context, origin, campaign.id, 2);
+    const stage2 = await createAdmissionDryRun({ ...context, clock: new ManualClock(new Date('2026-07-10T09:00:00Z')) }, origin, campaign.id, 2);
     assert.equal((stage2.result as StoredAdmissionResult).result.assignment[String(outsider.receiptNumber)], null, 'a stage 2 applicant without priority comes after the territory');
     assert.equal((await statuses([territory.id])).get(territory.id)!.status, 'received');
   });
@@ -136,6 +136,15 @@ describe('admission runs', () => {
     await assert.rejects(commitAdmissionRun(context, origin, second.id), /fewer free places|свободных мест стало меньше/);
     await discardAdmissionRun(context, origin, second.id);
     assert.equal((await findAdmissionRun(context.db, second.id))!.status, 'discarded');
+  });
+
+  test('stage 1 is decided only after it ends, stage 2 only once it has opened', async () => {
+    const m = municipality();
+    const campaign = await createCampaign(context.db, { municipalityId: m });
+    const early = new ManualClock(new Date('2026-06-30T12:00:00Z'));
+    await assert.rejects(createAdmissionDryRun({ ...context, clock: early }, origin, campaign.id, 1), /after it ends/);
+    await assert.rejects(createAdmissionDryRun({ ...context, clock: early }, origin, campaign.id, 2), /not opened yet/);
+    await createAdmissionDryRun(context, origin, campaign.id, 1);
   });
 
   test('a lottery campaign cannot run before its seed is revealed, nor with a seed that does not match the published hash', async () => {

@@ -31,7 +31,7 @@ import { notifyPeople } from '../../platform/notify/notify.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { queryRows, type Executor } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import type { Message } from '../../platform/i18n/i18n.ts';
+import { formatDateTime, type Message } from '../../platform/i18n/i18n.ts';
 import { isUuid } from '../../platform/validation.ts';
 import { getHouses } from '../../registry/address.service.ts';
 import { iterateOrganizations } from '../../registry/organization.service.ts';
@@ -175,6 +175,14 @@ export async function createAdmissionDryRun(context: Pick<AppContext, 'db' | 'cl
   const now = context.clock.now();
   const campaign = isUuid(campaignId) ? await findCampaign(db, campaignId) : undefined;
   if (!campaign) throw errors.notFound();
+  // Order 458 § 17: stage 1 decisions follow the end of stage 1 — deciding earlier would refuse
+  // children whom a later stage-1 application of a higher level would have outranked anyway.
+  if (stage === 1 && now < campaign.stage1ClosesAt) {
+    throw errors.conflict('stage-not-over', { ru: `Решения первого этапа принимаются после его окончания (${formatDateTime('ru', campaign.stage1ClosesAt)} МСК)`, en: `Stage 1 decisions are made after it ends (${formatDateTime('en', campaign.stage1ClosesAt)} Moscow time)` });
+  }
+  if (stage === 2 && now < campaign.stage2OpensAt) {
+    throw errors.conflict('stage-not-open', { ru: `Второй этап ещё не начался (${formatDateTime('ru', campaign.stage2OpensAt)} МСК)`, en: `Stage 2 has not opened yet (${formatDateTime('en', campaign.stage2OpensAt)} Moscow time)` });
+  }
   const rule = orderingRule(campaign, now);
   const pending = await loadPending(db, campaignId, stage);
   const capacities = await schoolCapacities(db, campaignId);
