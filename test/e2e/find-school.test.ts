@@ -69,3 +69,16 @@ test('an address that does not exist gets a plain answer', async () => {
   await page.getByText('Адрес не найден').waitFor();
   await context.close();
 });
+
+test('with JavaScript the houses appear while typing', async () => {
+  const { page, context, requests } = await newPage(e2e);
+  await page.goto('/schools/find');
+  await page.getByRole('searchbox', { name: /Адрес/ }).pressSequentially('зеленая 14', { delay: 20 });
+  const suggestion = page.getByRole('list', { name: 'Подсказки адресов' }).getByRole('link', { name: 'г Краснодар, ул Зелёная, д. 14' });
+  await suggestion.waitFor();
+  await assertAccessible(page);
+  await Promise.all([page.waitForNavigation(), suggestion.click()]);
+  await page.getByRole('link', { name: schoolName }).waitFor();
+  assertSameOrigin(e2e, requests);
+  await context.close();
+});

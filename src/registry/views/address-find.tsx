@@ -34,18 +34,22 @@ export function FindSchoolView(props: FindSchoolViewProps) {
           en: 'Every house is assigned to a school by the municipality. Children living in the school’s territory have the right to a place there.',
         })}
       </p>
-      <Form action="/schools/find" method="get" aria-label={t({ ru: 'Поиск адреса', en: 'Address search' })}>
-        <TextField
-          name="q"
-          type="search"
-          label={{ ru: 'Адрес: населённый пункт, улица и дом', en: 'Address: settlement, street and house' }}
-          hint={{ ru: 'Например: Краснодар, Красная 12 или ст-ца Динская, ул. Ленина, д. 5', en: 'For example: Краснодар, Красная 12' }}
-          value={props.query}
-          maxlength={200}
-          autocomplete="street-address"
-        />
-        <Button>{t({ ru: 'Найти', en: 'Search' })}</Button>
-      </Form>
+      <div data-address-search>
+        <Form action="/schools/find" method="get" aria-label={t({ ru: 'Поиск адреса', en: 'Address search' })}>
+          <TextField
+            name="q"
+            type="search"
+            label={{ ru: 'Адрес: населённый пункт, улица и дом', en: 'Address: settlement, street and house' }}
+            hint={{ ru: 'Например: Краснодар, Красная 12 или ст-ца Динская, ул. Ленина, д. 5', en: 'For example: Краснодар, Красная 12' }}
+            value={props.query}
+            maxlength={200}
+            autocomplete="street-address"
+          />
+          <Button>{t({ ru: 'Найти', en: 'Search' })}</Button>
+        </Form>
+      </div>
+      <ul id="address-suggestions" class="address-results" aria-live="polite" aria-label={t({ ru: 'Подсказки адресов', en: 'Address suggestions' })}></ul>
+      <script type="module" src="/static/address-find.js"></script>
       {props.chosen ? (
         <ChosenHouse {...props.chosen} />
       ) : props.query ? (
