@@ -132,6 +132,12 @@ test('a family prepares a draft before opening, submits at opening, the school c
   page = await guardian.get(`/admission/applications/${applicationId}`);
   assert.match(page.body, /зачислен/);
   assert.match(page.body, /№ 45-у/);
+  const json = JSON.parse((await guardian.api('GET', `/api/v1/admission/applications/${applicationId}`)).body);
+  assert.equal(json.status, 'enrolled');
+  assert.equal(json.receiptNumber, 1);
+  assert.deepEqual(json.enrolmentOrder, { number: '45-у', issuedOn: '2027-04-02' });
+  const live = JSON.parse((await t.app.inject({ url: `/api/v1/admission/campaigns/${campaignId}/live` })).body);
+  assert.equal(live.schools.find((s: { organizationId: string }) => s.organizationId === area.schoolIds[0]).enrolled, 1);
   const school = await t.app.inject({ url: `/admission/live/${campaignId}/schools/${area.schoolIds[0]}` });
   assert.equal(school.statusCode, 200);
   assert.match(school.body, /Зачислено/);
@@ -147,6 +153,7 @@ test('each role reaches only its own scope', async () => {
   const stranger = await guardianOf(await createFamily(t.context.db));
   assert.equal((await stranger.get(url)).statusCode, 404, 'another guardian');
   assert.equal((await stranger.post(`${url}/withdraw`, {})).statusCode, 404);
+  assert.equal((await stranger.api('GET', `/api/v1${url}`)).statusCode, 404);
   const otherHead = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'organizationHead', organizationId: area.schoolIds[0]! }]));
   assert.equal((await otherHead.get(url)).statusCode, 404, 'the head of another school');
   assert.equal((await otherHead.get(`/admission/schools/${area.schoolIds[1]}/campaigns/${campaignId}`)).statusCode, 404);

@@ -4,6 +4,7 @@
  * refusal with an offer, enrolment orders). Submitting a draft is the accepting path's
  * (submission.routes.tsx). Handlers: validate → authenticate → load → authorise → service → render.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, hasRole, type Actor } from '../../platform/access/access.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -57,6 +58,26 @@ import { SchoolApplicationsView } from './views/school-applications.tsx';
 
 const hidden = { schema: { hide: true } };
 const pageSize = 50;
+
+const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const ApplicationJson = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  campaignId: Type.String({ format: 'uuid' }),
+  organizationId: Type.String({ format: 'uuid' }),
+  childId: Type.String({ format: 'uuid' }),
+  status: Type.String({ description: 'draft, received, documentsChecked, enrolled, refused, withdrawn' }),
+  stage: Type.Union([Type.Integer(), Type.Null()]),
+  receiptNumber: Type.Union([Type.Integer(), Type.Null()], { description: 'Gap-free per campaign; never changes' }),
+  receivedAt: nullable(Type.String({ format: 'date-time' })),
+  inTerritory: Type.Boolean(),
+  priorityCode: nullable(Type.String()),
+  documentsDueOn: nullable(Type.String({ format: 'date' })),
+  documentsResult: nullable(Type.String()),
+  decisionDueOn: nullable(Type.String({ format: 'date' })),
+  offeredOrganizationId: nullable(Type.String({ format: 'uuid' })),
+  enrolmentOrder: Type.Union([Type.Object({ number: Type.String(), issuedOn: Type.String({ format: 'date' }) }), Type.Null()]),
+  history: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), from: nullable(Type.String()), to: Type.String(), reason: Type.String() })),
+});
 
 function body(request: FastifyRequest): Record<string, unknown> {
   return (request.body ?? {}) as Record<string, unknown>;
@@ -299,6 +320,41 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
   }
 
   app.get('/admission/applications/:id', hidden, async (request, reply) => showDetail(request, reply, await loadDetail(request, 'read')));
+
+  app.get(
+    '/api/v1/admission/applications/:id',
+    {
+      schema: {
+        tags: ['admission'],
+        summary: 'A first-grade application: status, receipt number and time, deadlines, decision, history (the family, its school, the municipality)',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: ApplicationJson },
+      },
+    },
+    async (request) => {
+      const detail = await loadDetail(request, 'read');
+      const a = detail.row;
+      if (canAdmissionApplication(request.actor, 'decide', detail.facts)) await recordApplicationRead(db, request.auditOrigin, a);
+      return {
+        id: a.id,
+        campaignId: a.campaignId,
+        organizationId: a.organizationId,
+        childId: a.childId,
+        status: a.status,
+        stage: a.stage,
+        receiptNumber: a.receiptNumber,
+        receivedAt: a.receivedAt?.toISOString() ?? null,
+        inTerritory: a.inTerritory,
+        priorityCode: a.priorityCode,
+        documentsDueOn: a.documentsDueOn,
+        documentsResult: a.documentsResult,
+        decisionDueOn: a.decisionDueOn,
+        offeredOrganizationId: a.offeredOrganizationId,
+        enrolmentOrder: detail.order ? { number: detail.order.number, issuedOn: detail.order.issuedOn } : null,
+        history: detail.history.map((h) => ({ at: h.at.toISOString(), from: h.fromStatus, to: h.toStatus, reason: h.reason })),
+      };
+    },
+  );
 
   app.get('/admission/applications/:id/edit', hidden, async (request, reply) => {
     const detail = await loadDetail(request, 'editDraft');

@@ -3,6 +3,7 @@
  * (all), and the public live pages (no login, cached a minute). Handlers: validate →
  * authenticate → load → authorise (admission.policy.ts) → service → render.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../../platform/access/access.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -34,6 +35,30 @@ import { CampaignListView, CampaignView } from './views/campaigns.tsx';
 import { LiveCampaignView, LiveSchoolView } from './views/live.tsx';
 
 const hidden = { schema: { hide: true } };
+
+const LevelCounts = Type.Object({ outOfTurn: Type.Integer(), first: Type.Integer(), sibling: Type.Integer(), territory: Type.Integer(), other: Type.Integer() });
+const LiveSchool = Type.Object({
+  organizationId: Type.String({ format: 'uuid' }),
+  schoolName: Type.String(),
+  plannedPlaces: Type.Integer(),
+  applications: Type.Integer({ description: 'Received, documents checked or enrolled' }),
+  byLevel: LevelCounts,
+  enrolled: Type.Integer(),
+  freePlaces: Type.Integer(),
+});
+const LiveCampaign = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  municipalityId: Type.Integer(),
+  year: Type.Integer(),
+  status: Type.String(),
+  ordering: Type.String(),
+  lotterySeedSha256: Type.Union([Type.String(), Type.Null()]),
+  stage1OpensAt: Type.String({ format: 'date-time' }),
+  stage1ClosesAt: Type.String({ format: 'date-time', description: 'Exclusive' }),
+  stage2OpensAt: Type.String({ format: 'date-time' }),
+  stage2ClosesAt: Type.String({ format: 'date-time', description: 'Exclusive' }),
+  schools: Type.Array(LiveSchool),
+});
 
 function body(request: FastifyRequest): Record<string, unknown> {
   return (request.body ?? {}) as Record<string, unknown>;
@@ -193,6 +218,36 @@ export function registerCampaignRoutes(app: FastifyInstance, context: AppContext
     const windows = translate(request.locale, stageWindowMessage(campaign, context.clock.now()));
     return sendPage(request, reply, title, <LiveCampaignView title={title} windows={windows} schools={schools} base={`/admission/live/${campaign.id}`} at={context.clock.now()} seedHash={campaign.ordering === 'lottery' ? campaign.lotterySeedSha256 : null} />);
   });
+
+  app.get(
+    '/api/v1/admission/campaigns/:id/live',
+    {
+      schema: {
+        tags: ['admission'],
+        summary: 'A published campaign with its schools’ numbers: planned places, applications by priority level, enrolled, free (no login, numbers only)',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: LiveCampaign },
+      },
+    },
+    async (request, reply) => {
+      const campaign = await publicCampaign(request);
+      const schools = await campaignCounters(db, campaign);
+      cacheShort(request, reply);
+      return {
+        id: campaign.id,
+        municipalityId: campaign.municipalityId,
+        year: campaign.year,
+        status: campaign.status,
+        ordering: campaign.ordering,
+        lotterySeedSha256: campaign.ordering === 'lottery' ? campaign.lotterySeedSha256 : null,
+        stage1OpensAt: campaign.stage1OpensAt.toISOString(),
+        stage1ClosesAt: campaign.stage1ClosesAt.toISOString(),
+        stage2OpensAt: campaign.stage2OpensAt.toISOString(),
+        stage2ClosesAt: campaign.stage2ClosesAt.toISOString(),
+        schools,
+      };
+    },
+  );
 
   app.get('/admission/live/:id/schools/:organizationId', hidden, async (request, reply) => {
     const campaign = await publicCampaign(request);
