@@ -45,6 +45,9 @@ const GUARDIANS = 20_000;
 const TARGETS = 2_000;
 const record = !argv.includes('--no-record');
 const keep = argv.includes('--keep');
+// --database NAME: continue on a database an earlier run seeded and kept (the region's seed is
+// the longest step on a busy machine); the term and everything after run as usual
+const reuse = argv.includes('--database') ? argv[argv.indexOf('--database') + 1]! : null;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchmarksFile = path.join(root, 'docs/benchmarks.md');
 const sectionTitle = '## The parents’ evening: diary pages and mark saves (`npm run bench:journal`)';
@@ -112,8 +115,9 @@ function describe(r: LoadResult): string {
 }
 
 async function main(): Promise<void> {
-  const name = `prostor_bench_journal_${crypto.randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
+  const name = reuse ?? `prostor_bench_journal_${crypto.randomBytes(4).toString('hex')}`;
+  if (!/^prostor_bench_journal_[0-9a-f]{8}$/.test(name)) throw new Error(`not a benchmark database: ${name}`);
+  if (!reuse) await admin(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
@@ -123,13 +127,15 @@ async function main(): Promise<void> {
   let server: ChildProcess | null = null;
   const started = new Date();
   try {
-    await migrate(handle);
-    await installRegion(handle.db);
     const timings: Array<[string, number]> = [];
     let t0 = performance.now();
-    const region = await seedDemoRegion(handle.db, { scale: SCALE, seed: 1 });
-    timings.push([`demo region at scale ${SCALE} with every school's year, classes, stays and assignments (seedDemoRegion)`, performance.now() - t0]);
-    log(`region: ${fmt(region.rows)} rows`);
+    if (!reuse) {
+      await migrate(handle);
+      await installRegion(handle.db);
+      const region = await seedDemoRegion(handle.db, { scale: SCALE, seed: 1 });
+      timings.push([`demo region at scale ${SCALE} with every school's year, classes, stays and assignments (seedDemoRegion)`, performance.now() - t0]);
+      log(`region: ${fmt(region.rows)} rows`);
+    }
     const { classes } = (await pool.query(`SELECT count(*)::int AS classes FROM school_class WHERE municipality_id = 1`)).rows[0] as { classes: number };
     log(`journal (seeded with the region): ${fmt(classes)} classes in Krasnodar`);
     t0 = performance.now();

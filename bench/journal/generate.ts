@@ -28,6 +28,8 @@ export async function generateTerm(pool: pg.Pool, plan: TermPlan, onProgress: (d
   const rows: Record<string, number> = { lesson: 0, mark: 0, attendance: 0 };
   try {
     await client.query('SET session_replication_role = replica');
+    // Fresh bulk-loaded tables have no statistics yet: without them the pairs below plan as nested loops.
+    await client.query('ANALYZE school_class, academic_term, teaching_assignment, class_enrolment, work_kind');
     const schools = (
       await client.query(
         `SELECT DISTINCT c.organization_id FROM school_class c JOIN academic_term t ON t.year_id = c.year_id AND t.number = $2
@@ -38,6 +40,8 @@ export async function generateTerm(pool: pg.Pool, plan: TermPlan, onProgress: (d
     let done = 0;
     for (const { organization_id: school } of schools) {
       await client.query('BEGIN');
+      // The school's new lessons also go to a temporary table, so the pairs below read them alone.
+      await client.query('CREATE TEMP TABLE school_lesson (id uuid, class_id uuid, held_on date, work_kind text) ON COMMIT DROP');
       const lessons = await client.query(
         `WITH c AS (
            SELECT c.id, c.grade, t.id AS term_id, t.starts_on FROM school_class c JOIN academic_term t ON t.year_id = c.year_id AND t.number = $2
@@ -49,6 +53,7 @@ export async function generateTerm(pool: pg.Pool, plan: TermPlan, onProgress: (d
          d AS (
            SELECT day::date AS day, (row_number() OVER (ORDER BY day) - 1)::int AS di
              FROM generate_series((SELECT min(starts_on) FROM c), $3::date, interval '1 day') day WHERE extract(isodow FROM day) < 6)
+         , ins AS (
          INSERT INTO lesson (assignment_id, class_id, organization_id, municipality_id, term_id, held_on, lesson_number, topic, homework, work_kind, status, topic_set_at, homework_set_at, updated_at)
          SELECT a.id, c.id, a.organization_id, a.municipality_id, c.term_id, d.day, n,
                 'Тема урока ' || (d.di + 1), '§ ' || (d.di + 1) || ', № ' || (100 + n),
@@ -56,21 +61,22 @@ export async function generateTerm(pool: pg.Pool, plan: TermPlan, onProgress: (d
                 d.day + time '15:00', d.day + time '15:00', d.day + time '15:00'
            FROM c CROSS JOIN d
            CROSS JOIN LATERAL generate_series(1, CASE WHEN c.grade = 1 THEN 4 WHEN c.grade <= 4 THEN 5 WHEN c.grade <= 9 THEN 6 ELSE 7 END) n
-           JOIN a ON a.class_id = c.id AND a.k = (d.di * 7 + n) % a.cnt`,
+           JOIN a ON a.class_id = c.id AND a.k = (d.di * 7 + n) % a.cnt
+         RETURNING id, class_id, held_on, work_kind)
+         INSERT INTO school_lesson SELECT id, class_id, held_on, work_kind FROM ins`,
         [school, plan.termNumber, plan.until],
       );
       rows.lesson! += lessons.rowCount ?? 0;
+      await client.query('ANALYZE school_lesson');
       // (lesson, pupil) pairs with a stable hash each
       const pairs = `
         SELECT l.id AS lesson_id, e.pupil_id, l.work_kind, l.held_on, abs(hashtext(l.id::text || e.pupil_id::text)) AS h
-          FROM lesson l JOIN class_enrolment e ON e.class_id = l.class_id AND e.ends_on IS NULL AND e.starts_on <= l.held_on
-         WHERE l.organization_id = $1`;
+          FROM school_lesson l JOIN class_enrolment e ON e.class_id = l.class_id AND e.ends_on IS NULL AND e.starts_on <= l.held_on`;
       const attendance = await client.query(
         `INSERT INTO attendance (lesson_id, pupil_id, code, updated_at)
          SELECT lesson_id, pupil_id, CASE WHEN (h / 20) % 10 < 5 THEN 'ill' WHEN (h / 20) % 10 < 7 THEN 'absent' WHEN (h / 20) % 10 < 9 THEN 'excused' ELSE 'late' END,
                 held_on + time '15:00'
            FROM (${pairs}) p WHERE h % 20 = 1`,
-        [school],
       );
       rows.attendance! += attendance.rowCount ?? 0;
       const marks = await client.query(
@@ -79,7 +85,6 @@ export async function generateTerm(pool: pg.Pool, plan: TermPlan, onProgress: (d
                 p.work_kind, w.weight, held_on + time '15:00', held_on + time '15:00'
            FROM (${pairs}) p JOIN work_kind w ON w.code = p.work_kind
           WHERE h % 3 = 0 AND h % 20 <> 1`,
-        [school],
       );
       rows.mark! += marks.rowCount ?? 0;
       await client.query('COMMIT');
