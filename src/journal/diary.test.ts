@@ -82,8 +82,14 @@ describe('the diary, pupil accounts, reports and the archive', () => {
     const reset = await agent.post(`/journal/pupils/${school.pupilIds[0]}/account`, { action: 'reset', password: 'second-password-2' });
     assert.equal(reset.statusCode, 303);
     await loggedInAgent(t.app, { id: '', login: 'vanya.ivanov', password: 'second-password-2' });
+    const head = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'organizationHead', organizationId: school.organizationId }]));
+    await head.get(`/journal/pupils/${school.pupilIds[1]}/account`);
+    assert.equal((await head.post(`/journal/pupils/${school.pupilIds[1]}/account`, { action: 'issue', login: 'masha.ivanova', password: 'school-issued-1' })).statusCode, 303);
+    const otherSchool = await createSchoolFixture(t.context.db, { pupils: 1, letter: 'Б' });
+    const otherHead = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'organizationHead', organizationId: otherSchool.organizationId }]));
+    assert.equal((await otherHead.get(`/journal/pupils/${school.pupilIds[1]}/account`)).statusCode, 404, 'a head of another school');
     const audits = await queryRows<{ n: number }>(t.context.db, sql`SELECT count(*)::int AS n FROM audit_event WHERE entity_type = 'pupil-account'`);
-    assert.equal(audits[0]!.n, 2);
+    assert.equal(audits[0]!.n, 3);
   });
 
   it('serves the private calendar feed parsed by ical.js, and stops it when revoked', async () => {
