@@ -6,7 +6,7 @@ import { queryRows } from '../platform/db/connect.ts';
 import { assignmentsOfTeacher } from '../journal/curriculum.service.ts';
 import { classPupils, currentEnrolments } from '../journal/enrolment.service.ts';
 import { findClass } from '../journal/class.service.ts';
-import { gradeFor } from './journal-demo.ts';
+import { gradeFor, seedJournal } from './journal-demo.ts';
 import { seedDemoRegion, type SeedReport } from './seed.ts';
 
 test('grades by birth date for the year starting in 2026', () => {
@@ -69,5 +69,11 @@ describe('the demo region’s journal', () => {
     assert.ok(schoolAge.length >= 1);
     const stays = await currentEnrolments(db(), schoolAge.map((ch) => ch.id));
     assert.equal(stays.size, schoolAge.length);
+  });
+
+  test('running the generator again over the seeded region leaves it as it is', async () => {
+    const again = await seedJournal(db(), { municipalityIds: [1], startsYear: 2026 });
+    assert.equal(again.tables['class_enrolment'] ?? 0, 0);
+    assert.equal(again.tables['academic_year'] ?? 0, 0);
   });
 });

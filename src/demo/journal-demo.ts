@@ -124,7 +124,10 @@ export function gradeFor(birthDate: string, startsYear: number): number | null {
 
 /**
  * Writes the journal's year, classes, pupils' stays and assignments for the schools of the
- * municipalities. Runs inside the caller's transaction (the demo seed's) or on its own.
+ * municipalities. Runs inside the caller's transaction (the demo seed's) or on its own. Schools
+ * that already have a year starting that September, and pupils who already have an open stay,
+ * are left as they are, so it can run again over a seeded region (the demo seed already runs it
+ * for every municipality).
  */
 export async function seedJournal(db: Executor, options: JournalSeedOptions): Promise<JournalSeedReport> {
   const started = performance.now();
@@ -135,7 +138,10 @@ export async function seedJournal(db: Executor, options: JournalSeedOptions): Pr
   const g = options.gradeYear ?? referenceYear;
   const schools = await queryRows<{ id: string; municipality_id: number }>(
     db,
-    sql`SELECT id::text AS id, municipality_id FROM organization WHERE kind = 'school' AND municipality_id = ANY(string_to_array(${municipalities}, ',')::int[]) ORDER BY municipality_id, id`,
+    sql`SELECT o.id::text AS id, o.municipality_id FROM organization o
+        WHERE o.kind = 'school' AND o.municipality_id = ANY(string_to_array(${municipalities}, ',')::int[])
+          AND NOT EXISTS (SELECT 1 FROM academic_year y WHERE y.organization_id = o.id AND y.starts_on = ${`${y}-09-01`})
+        ORDER BY o.municipality_id, o.id`,
   );
   if (schools.length === 0) return { tables: {}, serverMs: {}, demoClassId: null, ms: 0 };
 
@@ -145,6 +151,7 @@ export async function seedJournal(db: Executor, options: JournalSeedOptions): Pr
         FROM person p JOIN organization o ON o.id = p.organization_id AND o.kind = 'school'
         WHERE o.municipality_id = ANY(string_to_array(${municipalities}, ',')::int[])
           AND p.birth_date >= ${`${g - 17}-03-01`} AND p.birth_date < ${`${g - 6}-03-01`}
+          AND NOT EXISTS (SELECT 1 FROM class_enrolment e WHERE e.pupil_id = p.id AND e.ends_on IS NULL)
         ORDER BY p.organization_id, p.last_name, p.first_name, p.id`,
   );
   const staff = await queryRows<{ person_id: string; organization_id: string; position: string }>(

@@ -10,6 +10,7 @@ import { authorize, type Actor } from '../platform/access/access.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError, errors, type FieldErrors } from '../platform/errors.ts';
 import { translate } from '../platform/i18n/i18n.ts';
+import { isUuid } from '../platform/validation.ts';
 import { listMunicipalities, municipalityName } from '../registry/region.service.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
 import { canEditJournalReference, schoolListScope, schoolYearPolicy, canEditSchoolYear, type SchoolScope } from './journal.policy.ts';
@@ -55,7 +56,7 @@ export const schoolScopeOf = (row: { id?: string; organizationId?: string; munic
 /** Loads a year and authorises reading it (404 outside the actor's reach). */
 export async function loadYear(context: AppContext, actor: Actor, id: string): Promise<AcademicYearRow> {
   requireAccount(actor);
-  const year = /^[0-9a-f-]{36}$/i.test(id) ? await findAcademicYear(context.db, id.toLowerCase()) : undefined;
+  const year = isUuid(id) ? await findAcademicYear(context.db, id.toLowerCase()) : undefined;
   if (!year) throw errors.notFound();
   authorize(actor, schoolYearPolicy, 'read', schoolScopeOf(year), { hideExistence: true });
   return year;
