@@ -6,11 +6,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.ts';
 import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
-import { registerMergeRoutes } from './merge.routes.tsx';
 import { registerSchoolYearRoutes } from './school-year.routes.tsx';
 import { registerClassRoutes } from './class.routes.tsx';
 import { registerEnrolmentRoutes } from './enrolment.routes.tsx';
 import { registerCurriculumRoutes } from './curriculum.routes.tsx';
+import { registerMergeRoutes } from './merge.routes.tsx';
 import { registerFinalsRoutes } from './finals.routes.tsx';
 import { registerGradebookRoutes } from './gradebook.routes.tsx';
 import { registerLessonRoutes } from './lesson.routes.tsx';
@@ -23,11 +23,11 @@ import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
-  registerMergeRoutes(app, context);
   registerSchoolYearRoutes(app, context);
   registerClassRoutes(app, context);
   registerEnrolmentRoutes(app, context);
   registerCurriculumRoutes(app, context);
+  registerMergeRoutes(app, context);
   registerTimetableRoutes(app, context);
   registerLessonRoutes(app, context);
   registerGradebookRoutes(app, context);
