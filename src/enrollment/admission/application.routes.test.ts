@@ -210,3 +210,22 @@ test('stage 1 accepts the territory and priority rights only; stage 2 accepts an
   // Order 458 §17: 5 working days after receipt on Tuesday 6 July 2027 → Tuesday 13 July.
   assert.equal(row!.decisionDueOn, '2027-07-13');
 });
+
+test('an operator prepares a draft at the desk for a family found by the guardian’s SNILS', async () => {
+  const family = await createFamily(t.context.db);
+  const desk = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 1 }]));
+  const page = await desk.get('/admission/desk/new');
+  assert.equal(page.statusCode, 200);
+  const unknown = await desk.post(`/admission/desk/new?campaign=${campaignId}`, { op: 'guardian', guardianReference: '000-000-000 00' });
+  assert.match(unknown.body, /не найден в реестре/);
+  const found = await desk.post(`/admission/desk/new?campaign=${campaignId}`, { op: 'guardian', guardianReference: family.guardianSnils });
+  assert.match(found.body, new RegExp(`value="${family.childId}"`));
+  const saved = await desk.post(`/admission/desk/new?campaign=${campaignId}`, { op: 'save', guardianReference: family.guardianSnils, childId: family.childId, houseId: area.houses.get('3')!, organizationId: area.schoolIds[0]! });
+  assert.equal(saved.statusCode, 303, saved.body.slice(0, 300));
+  const id = location(saved).split('/')[3]!.split('?')[0]!;
+  const [row] = await t.context.db.select().from(admissionApplication).where(eq(admissionApplication.id, id));
+  assert.equal(row!.guardianId, family.guardianId);
+  assert.equal(row!.status, 'draft');
+  const elsewhere = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 2 }]));
+  assert.equal((await elsewhere.get(`/admission/desk/new?campaign=${campaignId}`)).statusCode, 404, 'no campaign of another municipality at this desk');
+});

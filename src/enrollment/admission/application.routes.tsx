@@ -237,7 +237,7 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
     const values = postedValues(form);
     const state: FormState = { mode: 'online', action: '/admission/apply', campaign, values, errors: {}, searched: str(form, 'op') === 'search', children: family.children };
     if (str(form, 'op') !== 'save') return showDraftForm(request, reply, state);
-    const result = await createDraft(context, request.auditOrigin, { guardianId: request.actor.personId!, accountId: request.actor.accountId }, campaign, values, family.children.map((c) => c.id));
+    const result = await createDraft(context, request.auditOrigin, { guardianId: request.actor.personId!, accountId: request.actor.accountId, rateLimited: true }, campaign, values, family.children.map((c) => c.id));
     if (!result.ok) return showDraftForm(request, reply, { ...state, errors: result.errors }, 422);
     return redirectAfterPost(reply, `/admission/applications/${result.row.id}?saved=created`);
   });

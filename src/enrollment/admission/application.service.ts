@@ -14,6 +14,7 @@ import { AppError, errors, type FieldErrors } from '../../platform/errors.ts';
 import type { Message } from '../../platform/i18n/i18n.ts';
 import { isIsoDate, isUuid } from '../../platform/validation.ts';
 import { addWorkingDays } from '../../platform/calendar/calendar.service.ts';
+import { notifyPerson } from '../../platform/notify/notify.ts';
 import { getHouses, type HouseSummary } from '../../registry/address.service.ts';
 import { databaseErrorOf, findPersonAccessFacts, findPersonNames, findSiblingOrganizations, personFullName, type PersonName } from '../../registry/person.service.ts';
 import { listSchools, schoolCards, schoolsServingHouses } from '../../registry/territory.service.ts';
@@ -33,6 +34,7 @@ import { changeAdmissionStatus, type AdmissionApplicationRow } from './applicati
 import type { AdmissionApplicationFacts } from './admission.policy.ts';
 import type { CampaignRow } from './campaign.service.ts';
 import { getAdmissionSettings } from './campaign.service.ts';
+import { hitRateLimits, rateRules } from './rate-limit.ts';
 import { regionDate } from './region-time.ts';
 
 export type PriorityCategoryRow = typeof admissionPriorityCategory.$inferSelect;
@@ -116,6 +118,8 @@ export const oneActiveMessage: Message = {
 export interface DraftOwner {
   guardianId: string;
   accountId: string | null;
+  /** Online drafts count against the per-account and per-address limits (rate-limit.ts); the desk's do not. */
+  rateLimited?: boolean;
 }
 
 /**
@@ -181,8 +185,11 @@ export async function createDraft(
   const now = context.clock.now();
   const checked = await checkDraft(context.db, campaign, input, regionDate(now), allowedChildIds);
   if (!checked.ok) return checked;
+  // The rules are read before the transaction: PGlite has one connection.
+  const rules = owner.rateLimited && owner.accountId ? await rateRules(context.db) : null;
   try {
     const row = await context.db.transaction(async (tx) => {
+      if (rules && owner.accountId) await hitRateLimits(tx, rules, 'draft', { accountId: owner.accountId, houseId: checked.columns.houseId, apartment: checked.columns.apartment }, now);
       const [created] = await tx
         .insert(admissionApplication)
         .values({
@@ -232,7 +239,11 @@ export async function updateDraft(
   const now = context.clock.now();
   const checked = await checkDraft(context.db, campaign, { ...input, childId: current.childId }, regionDate(now), [current.childId]);
   if (!checked.ok) return checked;
+  const rules = origin.actor.kind === 'account' && origin.actor.personId === current.guardianId ? await rateRules(context.db) : null;
   const row = await context.db.transaction(async (tx) => {
+    if (rules && origin.actor.kind === 'account') {
+      await hitRateLimits(tx, rules, 'draft', { accountId: origin.actor.accountId, houseId: checked.columns.houseId, apartment: checked.columns.apartment }, now);
+    }
     const [updated] = await tx
       .update(admissionApplication)
       .set({ ...checked.columns, updatedAt: now, version: sql`${admissionApplication.version} + 1` })
@@ -509,6 +520,12 @@ export async function recordDocumentCheck(context: AppContext, origin: AuditOrig
   return context.db.transaction(async (tx) => {
     const [updated] = await tx.update(admissionApplication).set({ ...set, updatedAt: context.clock.now() }).where(eq(admissionApplication.id, row.id)).returning();
     await recordAudit(tx, origin, { action: 'update', entityType: 'admissionApplication', entityId: row.id, municipalityId: row.municipalityId, organizationId: row.organizationId, details: { documents: input.result, checkedOn: input.checkedOn } });
+    await notifyPerson(tx, {
+      personId: row.guardianId,
+      subject: `Заявление в 1 класс № ${row.receiptNumber}: проверка документов`,
+      body: `Проверка подлинников ${input.checkedOn}: ${documentsResultNames[input.result].ru}.${input.note ? ` ${input.note}` : ''} Обратитесь в школу.`,
+      link: `/admission/applications/${row.id}`,
+    });
     return updated!;
   });
 }
