@@ -163,6 +163,7 @@ async function main(): Promise<void> {
         SELECT DISTINCT ON (gl.guardian_id) gl.guardian_id, gl.child_id
           FROM guardian_link gl JOIN class_enrolment e ON e.pupil_id = gl.child_id AND e.municipality_id = 1 AND e.ends_on IS NULL
          WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.person_id = gl.guardian_id)
+           AND EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = e.class_id)
          ORDER BY gl.guardian_id, gl.child_id) g
       ORDER BY md5(guardian_id::text) LIMIT ${GUARDIANS}`);
     await pool.query(`CREATE UNIQUE INDEX ON bench_guardian (i)`);
