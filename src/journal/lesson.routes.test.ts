@@ -154,6 +154,33 @@ describe('the lesson form without JavaScript', () => {
     const mine = await mathTeacher.get('/journal/timetable/mine?week=2026-04-06');
     assert.match(mine.body, /5 «А» — Математика/);
   });
+  it('attaches a homework file by a plain multipart form, serves it as a download only to the lesson’s readers', async () => {
+    const page = await mathTeacher.get(`/journal/lessons/${lessonId}`);
+    assert.match(page.body, /enctype="multipart\/form-data"/);
+    const boundary = '----prostor-test-boundary';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${mathTeacher.csrfToken}\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="C:\\Users\\t\\Задание.pdf"\r\nContent-Type: text/html\r\n\r\n`),
+      Buffer.from('%PDF-1.4 homework'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const cookie = (mathTeacher as unknown as { cookieHeader(): string }).cookieHeader();
+    const upload = await t.app.inject({ method: 'POST', url: `/journal/lessons/${lessonId}/attachments`, headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
+    assert.equal(upload.statusCode, 303, upload.body.slice(0, 300));
+    const after = await mathTeacher.get(`/journal/lessons/${lessonId}`);
+    const href = /href="(\/journal\/lessons\/[^"]+\/attachments\/[^"]+)">Задание.pdf</.exec(after.body)?.[1];
+    assert.ok(href, 'the file is listed under its own name');
+    const download = await mathTeacher.get(href!);
+    assert.equal(download.statusCode, 200);
+    assert.equal(download.headers['content-type'], 'application/pdf', 'the type comes from the extension, not the browser');
+    assert.match(String(download.headers['content-disposition']), /^attachment;/);
+    assert.equal(download.headers['x-content-type-options'], 'nosniff');
+    assert.equal(download.body, '%PDF-1.4 homework');
+    assert.equal((await otherHead.get(href!)).statusCode, 404);
+    const exe = Buffer.from(body.toString('latin1').replace('.pdf', '.exe'), 'latin1');
+    const refused = await t.app.inject({ method: 'POST', url: `/journal/lessons/${lessonId}/attachments`, headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: exe });
+    assert.equal(refused.statusCode, 422);
+  });
   it('shows the history of a mark changed after the day of the lesson', async () => {
     t.clock.set(new Date('2026-04-08T08:00:00Z'));
     mathTeacher = await loggedInAgent(t.app, mathAccount);
@@ -163,5 +190,6 @@ describe('the lesson form without JavaScript', () => {
     assert.match(page.body, /История исправлений/);
     assert.match(page.body, /<td>отметка<\/td><td>4<\/td><td>5<\/td>/);
   });
+
 
 });

@@ -16,8 +16,14 @@ import { redirectAfterPost, sendPage } from '../web/respond.tsx';
 import { canEditSchoolYear } from './journal.policy.ts';
 import { lessonAccessOf, lessonPolicy } from './lesson.policy.ts';
 import { attendanceCodes } from './lesson.schema.ts';
+import { boundaryOf, parseMultipart, type UploadedFile } from './lesson.multipart.ts';
 import {
+  addAttachment,
+  attachmentLimits,
+  attachmentsOf,
   isAttendanceCode,
+  loadAttachment,
+  removeAttachment,
   lessonCells,
   lessonHistory,
   listWorkKinds,
@@ -122,11 +128,12 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
     const locale = request.locale;
     const l = ctx.lesson;
     const access = lessonAccessOf(ctx);
-    const [pupils, cells, kinds, history] = await Promise.all([
+    const [pupils, cells, kinds, history, files] = await Promise.all([
       pupilsOfClass(db, l.classId, ctx.subgroupId, l.heldOn, l.heldOn),
       lessonCells(db, l),
       listWorkKinds(db),
       lessonHistory(db, l.id),
+      attachmentsOf(db, [l.id]),
     ]);
     const school = { organizationId: l.organizationId, municipalityId: l.municipalityId };
     const head = canEditSchoolYear(request.actor, school);
@@ -167,7 +174,8 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
         errors={state.errors ?? {}}
         history={history.map((h) => ({ at: formatDateTime(locale, h.at), who: h.actorLabel, pupil: nameOf(h.pupilId), ...describeChange(h, locale) }))}
         gradebookHref={gradebookHref(ctx)}
-        notice={done === 'saved' ? translate(locale, { ru: 'Урок сохранён', en: 'Lesson saved' }) : done === 'changed' ? translate(locale, { ru: 'Изменение внесено', en: 'Change made' }) : null}
+        attachments={files.map((f) => ({ id: f.id, fileName: f.fileName, size: `${Math.max(1, Math.round(f.sizeBytes / 1024))} КБ`, href: `/journal/lessons/${l.id}/attachments/${f.id}` }))}
+        notice={done === 'attached' ? translate(locale, { ru: 'Файл приложен', en: 'File attached' }) : done === 'saved' ? translate(locale, { ru: 'Урок сохранён', en: 'Lesson saved' }) : done === 'changed' ? translate(locale, { ru: 'Изменение внесено', en: 'Change made' }) : null}
         changes={
           head
             ? {
@@ -233,6 +241,53 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
       return showLesson(request, reply, ctx, { errors: error.fields }, 422);
     }
     return redirectAfterPost(reply, `/journal/lessons/${ctx.lesson.id}?done=changed`);
+  });
+
+  // Homework files: an upload form that works without JavaScript (multipart, read into memory
+  // under the size limit, only in this scope), downloads as attachments only.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: attachmentLimits.bytes + 64 * 1024 }, (request, body, done) => {
+      const boundary = boundaryOf(request.headers['content-type']);
+      const form = boundary ? parseMultipart(body as Buffer, boundary) : null;
+      if (!form) done(errors.badRequest(), undefined);
+      else done(null, { ...form.fields, file: form.file });
+    });
+    scope.post('/journal/lessons/:id/attachments', { schema: { hide: true } }, async (request, reply) => {
+      requireAccount(request.actor);
+      const ctx = await loadLesson(db, (request.params as { id: string }).id);
+      authorize(request.actor, lessonPolicy, 'write', lessonAccessOf(ctx), { hideExistence: true });
+      const file = ((request.body ?? {}) as { file?: UploadedFile | null }).file ?? null;
+      try {
+        await addAttachment(db, request.auditOrigin, ctx, { fileName: file?.fileName ?? '', content: file?.content ?? Buffer.alloc(0) }, context.clock.now());
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status !== 422) throw error;
+        return showLesson(request, reply, ctx, { errors: error.fields }, 422);
+      }
+      return redirectAfterPost(reply, `/journal/lessons/${ctx.lesson.id}?done=attached`);
+    });
+  });
+
+  app.post('/journal/lessons/:id/attachments/:attachmentId/delete', { schema: { hide: true } }, async (request, reply) => {
+    requireAccount(request.actor);
+    const params = request.params as { id: string; attachmentId: string };
+    const ctx = await loadLesson(db, params.id);
+    authorize(request.actor, lessonPolicy, 'write', lessonAccessOf(ctx), { hideExistence: true });
+    await removeAttachment(db, request.auditOrigin, ctx, (await loadAttachment(db, ctx.lesson.id, params.attachmentId)).id);
+    return redirectAfterPost(reply, `/journal/lessons/${ctx.lesson.id}?done=saved`);
+  });
+
+  app.get('/journal/lessons/:id/attachments/:attachmentId', { schema: { hide: true } }, async (request, reply) => {
+    requireAccount(request.actor);
+    const params = request.params as { id: string; attachmentId: string };
+    const ctx = await loadLesson(db, params.id);
+    authorize(request.actor, lessonPolicy, 'read', lessonAccessOf(ctx), { hideExistence: true });
+    const file = await loadAttachment(db, ctx.lesson.id, params.attachmentId);
+    return reply
+      .header('content-type', file.mediaType)
+      .header('content-disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .send(file.content);
   });
 
   // API ---------------------------------------------------------------------------------------------

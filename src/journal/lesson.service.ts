@@ -4,6 +4,7 @@
  * day of the lesson; and the week of a class or of a pupil (the diary and the iCalendar feed
  * read those). Authorisation is the caller's (lesson.policy.ts); validation of input is here.
  */
+import { createHash } from 'node:crypto';
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
 import { queryRows, type Database, type Executor } from '../platform/db/connect.ts';
@@ -11,7 +12,7 @@ import { errors, type FieldErrors } from '../platform/errors.ts';
 import { isUuid } from '../platform/validation.ts';
 import type { Message } from '../platform/i18n/i18n.ts';
 import { findPersonNames, personFullName, regionToday } from '../registry/person.service.ts';
-import { attendance, attendanceCodes, journalChange, journalYearSetting, lesson, mark, workKind, type AttendanceCode, type LessonStatus } from './lesson.schema.ts';
+import { attendance, attendanceCodes, journalChange, journalYearSetting, lesson, lessonAttachment, mark, workKind, type AttendanceCode, type LessonStatus } from './lesson.schema.ts';
 import { addDays } from './timetable.plan.ts';
 import { assignmentColumns, toAssignmentContext, type AssignmentContext } from './gradebook.service.ts';
 import { schoolClass } from './class.schema.ts';
@@ -520,5 +521,73 @@ export async function recordJournalRead(
     municipalityId: read.municipalityId,
     organizationId: read.organizationId,
     details: { channel: read.channel, pupils: read.pupilIds },
+  });
+}
+
+// Homework attachments ------------------------------------------------------------------------------
+
+/** At most 5 MB a file (the table's CHECK says the same), 10 files a lesson. */
+export const attachmentLimits = { bytes: 5 * 1024 * 1024, perLesson: 10 } as const;
+
+/**
+ * The kinds of file a teacher may attach, by extension: documents, images and slides a pupil's
+ * phone opens. The stored media type is ours (from the extension), never the browser's claim, and
+ * downloads are sent as attachments with nosniff.
+ */
+export const attachmentTypes: Record<string, string> = {
+  pdf: 'application/pdf',
+  txt: 'text/plain; charset=utf-8',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  odt: 'application/vnd.oasis.opendocument.text',
+};
+
+export type AttachmentInfo = Omit<typeof lessonAttachment.$inferSelect, 'content'>;
+
+export async function attachmentsOf(db: Executor, lessonIds: readonly string[]): Promise<AttachmentInfo[]> {
+  if (lessonIds.length === 0) return [];
+  return db
+    .select({ id: lessonAttachment.id, lessonId: lessonAttachment.lessonId, fileName: lessonAttachment.fileName, mediaType: lessonAttachment.mediaType, sizeBytes: lessonAttachment.sizeBytes, sha256: lessonAttachment.sha256, uploadedBy: lessonAttachment.uploadedBy, uploadedAt: lessonAttachment.uploadedAt })
+    .from(lessonAttachment)
+    .where(inArray(lessonAttachment.lessonId, [...lessonIds]))
+    .orderBy(asc(lessonAttachment.uploadedAt), asc(lessonAttachment.id));
+}
+
+/** One attachment of a lesson with its content, or 404. */
+export async function loadAttachment(db: Executor, lessonId: string, attachmentId: string): Promise<typeof lessonAttachment.$inferSelect> {
+  if (!isUuid(attachmentId)) throw errors.notFound();
+  const [row] = await db.select().from(lessonAttachment).where(and(eq(lessonAttachment.id, attachmentId), eq(lessonAttachment.lessonId, lessonId)));
+  if (!row) throw errors.notFound();
+  return row;
+}
+
+/** Attaches a file to a lesson's homework after checking its name, kind and size. Audited. */
+export async function addAttachment(db: Database, origin: AuditOrigin, ctx: LessonContext, file: { fileName: string; content: Buffer }, now: Date): Promise<AttachmentInfo> {
+  const fileName = file.fileName.replace(/[\u0000-\u001f\\/]/g, '').trim().slice(-200);
+  const extension = /\.([a-z0-9]{1,5})$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  const mediaType = attachmentTypes[extension];
+  if (!fileName || file.content.length === 0) throw errors.validation({ file: { ru: 'Выберите файл', en: 'Choose a file' } });
+  if (!mediaType) throw errors.validation({ file: { ru: 'Можно приложить PDF, TXT, JPG, PNG, DOCX, XLSX, PPTX или ODT', en: 'Attach a PDF, TXT, JPG, PNG, DOCX, XLSX, PPTX or ODT file' } });
+  if (file.content.length > attachmentLimits.bytes) throw errors.validation({ file: { ru: 'Файл больше 5 МБ', en: 'The file is larger than 5 MB' } });
+  const sha256 = createHash('sha256').update(file.content).digest('hex');
+  const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
+  return db.transaction(async (tx) => {
+    const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(lessonAttachment).where(eq(lessonAttachment.lessonId, ctx.lesson.id));
+    if (Number(count?.n ?? 0) >= attachmentLimits.perLesson) throw errors.validation({ file: { ru: 'К уроку можно приложить не больше 10 файлов', en: 'At most 10 files a lesson' } });
+    const [row] = await tx.insert(lessonAttachment).values({ lessonId: ctx.lesson.id, fileName, mediaType, sizeBytes: file.content.length, sha256, content: file.content, uploadedBy: actorId, uploadedAt: now }).returning({ id: lessonAttachment.id });
+    await recordAudit(tx, origin, { action: 'create', entityType: 'journal-lesson-attachment', entityId: row!.id, municipalityId: ctx.lesson.municipalityId, organizationId: ctx.lesson.organizationId, details: { lessonId: ctx.lesson.id, sizeBytes: file.content.length, sha256 } });
+    return { id: row!.id, lessonId: ctx.lesson.id, fileName, mediaType, sizeBytes: file.content.length, sha256, uploadedBy: actorId, uploadedAt: now };
+  });
+}
+
+export async function removeAttachment(db: Database, origin: AuditOrigin, ctx: LessonContext, attachmentId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const gone = await tx.delete(lessonAttachment).where(and(eq(lessonAttachment.id, attachmentId), eq(lessonAttachment.lessonId, ctx.lesson.id))).returning({ id: lessonAttachment.id });
+    if (gone.length === 0) throw errors.notFound();
+    await recordAudit(tx, origin, { action: 'delete', entityType: 'journal-lesson-attachment', entityId: attachmentId, municipalityId: ctx.lesson.municipalityId, organizationId: ctx.lesson.organizationId, details: { lessonId: ctx.lesson.id } });
   });
 }

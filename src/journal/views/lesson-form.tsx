@@ -4,7 +4,7 @@
  * head, the timetable changes of this one lesson (substitute, cancel, move).
  */
 import type { FieldErrors } from '../../platform/errors.ts';
-import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField, type SelectOption } from '../../web/components.tsx';
+import { Button, CsrfField, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField, type SelectOption } from '../../web/components.tsx';
 import { useT } from '../../web/page-context.ts';
 import { attendanceCodes, type AttendanceCode } from '../lesson.schema.ts';
 import { attendanceNames } from './gradebook.tsx';
@@ -21,6 +21,7 @@ export interface LessonFormProps {
   errors: FieldErrors;
   history: Array<{ at: string; who: string; pupil: string; what: string; before: string; after: string }>;
   gradebookHref: string;
+  attachments: Array<{ id: string; fileName: string; size: string; href: string }>;
   notice: string | null;
   /** The head's timetable changes of this lesson, when allowed. */
   changes: null | { teachers: SelectOption[]; substituteId: string; cancelled: boolean; heldOn: string; lessonNumber: number };
@@ -30,6 +31,7 @@ const labels = {
   topic: { ru: 'Тема урока', en: 'Topic' },
   homework: { ru: 'Домашнее задание', en: 'Homework' },
   workKind: { ru: 'Вид работы для отметок', en: 'Kind of work for the marks' },
+  file: { ru: 'Файл', en: 'File' },
 };
 
 export function LessonFormView(props: LessonFormProps) {
@@ -111,6 +113,7 @@ export function LessonFormView(props: LessonFormProps) {
           ]}
         />
       )}
+      <Attachments lessonId={props.lessonId} files={props.attachments} editable={props.editable} error={props.errors.file} />
       {props.changes && <LessonChanges lessonId={props.lessonId} changes={props.changes} />}
       <h2>{t({ ru: 'Исправления после дня урока', en: 'Changes after the day of the lesson' })}</h2>
       {props.history.length === 0 ? (
@@ -144,6 +147,50 @@ export function LessonFormView(props: LessonFormProps) {
         </div>
       )}
     </>
+  );
+}
+
+function Attachments(props: { lessonId: string; files: LessonFormProps['attachments']; editable: boolean; error?: { ru: string; en: string } }) {
+  const t = useT();
+  return (
+    <section aria-labelledby="lesson-files">
+      <h2 id="lesson-files">{t({ ru: 'Файлы к домашнему заданию', en: 'Homework files' })}</h2>
+      {props.files.length === 0 ? (
+        <p>{t({ ru: 'Файлов нет.', en: 'No files.' })}</p>
+      ) : (
+        <ul>
+          {props.files.map((f) => (
+            <li key={f.id}>
+              <a href={f.href}>{f.fileName}</a> ({f.size})
+              {props.editable && (
+                <Form action={`${f.href}/delete`} class="inline-form">
+                  {' '}
+                  <button type="submit" class="link-button">
+                    {t({ ru: 'Удалить', en: 'Remove' })}
+                    <span class="visually-hidden">{`: ${f.fileName}`}</span>
+                  </button>
+                </Form>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.editable && (
+        <form action={`/journal/lessons/${props.lessonId}/attachments`} method="post" enctype="multipart/form-data" aria-label={t({ ru: 'Приложить файл', en: 'Attach a file' })}>
+          <CsrfField />
+          <div class={props.error ? 'field field--error' : 'field'}>
+            <label for="field-file">{t({ ru: 'Файл (PDF, TXT, JPG, PNG, DOCX, XLSX, PPTX, ODT; до 5 МБ)', en: 'File (PDF, TXT, JPG, PNG, DOCX, XLSX, PPTX, ODT; up to 5 MB)' })}</label>
+            {props.error && (
+              <p class="field-error" id="field-file-error">
+                {t(props.error)}
+              </p>
+            )}
+            <input id="field-file" type="file" name="file" aria-describedby={props.error ? 'field-file-error' : undefined} />
+          </div>
+          <Button kind="secondary">{t({ ru: 'Приложить', en: 'Attach' })}</Button>
+        </form>
+      )}
+    </section>
   );
 }
 
