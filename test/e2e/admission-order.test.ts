@@ -85,6 +85,7 @@ test('operator: order of admission, protocol, flags and planning pages, with Jav
     await checkAccessible(url, operator.login);
   }
   await checkAccessible(new URL(protocolUrl).pathname);
+  await checkAccessible(`${new URL(protocolUrl).pathname}/lookup`);
   await checkAccessible(`/admission/campaigns/${campaign.id}/protocols`);
   const admin = await createAccount(context, [{ role: 'regionalAdmin' }]);
   await checkAccessible('/admission/parameters', admin.login);

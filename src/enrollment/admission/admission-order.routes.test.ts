@@ -57,6 +57,11 @@ describe('order of admission pages and API', () => {
     assert.equal(page.statusCode, 200);
     assert.ok(page.body.includes(String(first.receiptNumber)) && page.body.includes(String(second.receiptNumber)));
     assert.ok(!page.body.includes('Засекреченная') && !page.body.includes(first.id), 'numbers only');
+    const found = await anonymous.post(`${protocolUrl}/lookup`, { number: String(second.receiptNumber) });
+    assert.equal(found.statusCode, 200);
+    assert.match(found.body, new RegExp(`Заявление № ${second.receiptNumber}: мест нет`));
+    assert.equal((await anonymous.post(`${protocolUrl}/lookup`, { number: '999999' })).statusCode, 404);
+    assert.equal((await anonymous.post(`${protocolUrl}/lookup`, { number: 'abc' })).statusCode, 422);
     const instance = await anonymous.get(`${protocolUrl}/instance.json`);
     assert.equal(instance.statusCode, 200);
     assert.ok(!instance.body.includes(first.id) && !instance.body.includes(guardian.id));

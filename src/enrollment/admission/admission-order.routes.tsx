@@ -19,6 +19,7 @@ import {
   commitAdmissionRun,
   createAdmissionDryRun,
   discardAdmissionRun,
+  findDecision,
   findAdmissionRun,
   getAdmissionProtocol,
   listAdmissionProtocols,
@@ -29,7 +30,7 @@ import {
 } from './admission-order.service.ts';
 import { findCampaign, listCampaigns, type CampaignRow } from './campaign.service.ts';
 import { AdmissionRunReviewView, CampaignChoiceView, CampaignRunsView } from './views/order.tsx';
-import { AdmissionProtocolListView, AdmissionProtocolView } from './views/protocol.tsx';
+import { AdmissionProtocolListView, AdmissionProtocolView, ProtocolLookupView, type ProtocolLookup } from './views/protocol.tsx';
 
 const tags = ['admission'];
 
@@ -169,6 +170,33 @@ export function registerAdmissionOrderRoutes(app: FastifyInstance, context: AppC
       translate(request.locale, { ru: 'Протокол приёма в 1 класс', en: 'First-grade admission protocol' }),
       <AdmissionProtocolView run={run} title={`${translate(request.locale, { ru: 'Протокол', en: 'Protocol' })}: ${await runTitle(request, run, campaign)}`} schools={await schoolNames(db, run.municipalityId)} />,
     );
+  });
+
+  // A family looks its number up: POST, so the number stays out of URLs and logs; a page of its
+  // own, so the protocol page (the one everybody opens) carries no form and stays cacheable.
+  async function renderLookup(request: FastifyRequest, reply: FastifyReply, lookup: ProtocolLookup, status = 200) {
+    const run = await getAdmissionProtocol(db, (request.params as { id: string }).id);
+    const campaign = (await findCampaign(db, run.campaignId))!;
+    return sendPage(
+      request,
+      reply,
+      translate(request.locale, { ru: 'Решение по номеру заявления', en: 'Decision by receipt number' }),
+      <ProtocolLookupView run={run} title={`${translate(request.locale, { ru: 'Решение по номеру заявления', en: 'Decision by receipt number' })}: ${await runTitle(request, run, campaign)}`} schools={await schoolNames(db, run.municipalityId)} lookup={lookup} />,
+      status,
+    );
+  }
+
+  app.get('/admission/protocols/:id/lookup', { schema: { hide: true } }, async (request, reply) => renderLookup(request, reply, { number: '', error: null, found: null }));
+
+  app.post('/admission/protocols/:id/lookup', { schema: { hide: true } }, async (request, reply) => {
+    const run = await getAdmissionProtocol(db, (request.params as { id: string }).id);
+    const raw = (request.body ?? {}) as Record<string, unknown>;
+    const number = typeof raw.number === 'string' ? raw.number.trim().slice(0, 20) : '';
+    reply.header('cache-control', 'no-store');
+    if (!/^\d{1,12}$/.test(number)) return renderLookup(request, reply, { number, error: { ru: 'Введите номер заявления цифрами', en: 'Enter the receipt number in digits' }, found: null }, 422);
+    const found = findDecision(run, number);
+    if (!found) return renderLookup(request, reply, { number, error: { ru: 'В этом протоколе нет заявления с таким номером', en: 'No application with this number in this protocol' }, found: null }, 404);
+    return renderLookup(request, reply, { number, error: null, found });
   });
 
   app.get('/admission/protocols/:id/instance.json', { schema: { hide: true } }, async (request, reply) => {

@@ -449,6 +449,14 @@ export function protocolJson(run: AdmissionRunRow) {
   };
 }
 
+/** The decision of one receipt number in a run: its school or null (no place) with the offer; undefined if absent. */
+export function findDecision(run: AdmissionRunRow, receiptNumber: string): { school: string | null; offered: string | null } | undefined {
+  const stored = run.result as StoredAdmissionResult;
+  if (!Object.prototype.hasOwnProperty.call(stored.result.assignment, receiptNumber)) return undefined;
+  const school = stored.result.assignment[receiptNumber] ?? null;
+  return { school, offered: school === null ? stored.offers[receiptNumber] ?? null : null };
+}
+
 /** School names of a municipality (public facts), for pages. */
 export async function schoolNames(db: Executor, municipalityId: number): Promise<Map<string, string>> {
   const names = new Map<string, string>();

@@ -1,6 +1,6 @@
 /** Published protocols of the order of admission: a campaign's list and one protocol (receipt numbers only, with the hash and how to re-run it). */
 import { formatDateTime, formatNumber } from '../../../platform/i18n/i18n.ts';
-import { Pagination, SummaryList, Table } from '../../../web/components.tsx';
+import { Button, Form, Notice, Pagination, SummaryList, Table, TextField } from '../../../web/components.tsx';
 import { usePage, useT } from '../../../web/page-context.ts';
 import type { AdmissionRunRow, AdmissionRunSummary, StoredAdmissionResult } from '../admission-order.service.ts';
 import type { CampaignRow } from '../campaign.service.ts';
@@ -55,6 +55,13 @@ export function AdmissionProtocolListView(props: { campaign: CampaignRow; munici
   );
 }
 
+export interface ProtocolLookup {
+  number: string;
+  error: { ru: string; en: string } | null;
+  /** The decision found: the school, or null for no place. */
+  found: { school: string | null; offered: string | null } | null;
+}
+
 export function AdmissionProtocolView(props: { run: AdmissionRunRow; title: string; schools: ReadonlyMap<string, string> }) {
   const t = useT();
   const { locale } = usePage();
@@ -74,6 +81,9 @@ export function AdmissionProtocolView(props: { run: AdmissionRunRow; title: stri
           [t({ ru: 'Заявлений / получили место', en: 'Applications / placed' }), `${formatNumber(locale, stored.result.summary.applicants)} / ${formatNumber(locale, stored.result.summary.assigned)}`],
         ]}
       />
+      <p>
+        <a href={`/admission/protocols/${run.id}/lookup`}>{t({ ru: 'Найти решение по номеру заявления', en: 'Find the decision by receipt number' })}</a>
+      </p>
       <h2>{t({ ru: 'Как проверить', en: 'How to check it' })}</h2>
       <ol>
         <li>
@@ -108,6 +118,33 @@ export function AdmissionProtocolView(props: { run: AdmissionRunRow; title: stri
         ))}
       </Table>
       {rows.length > protocolRows && <p>{t({ ru: `Показаны первые ${protocolRows} из ${rows.length}; полностью — в result.json.`, en: `The first ${protocolRows} of ${rows.length}; all in result.json.` })}</p>}
+    </>
+  );
+}
+
+/** Looking a receipt number up in a protocol (a POST form, so the number stays out of URLs and logs). */
+export function ProtocolLookupView(props: { run: AdmissionRunRow; title: string; schools: ReadonlyMap<string, string>; lookup: ProtocolLookup }) {
+  const t = useT();
+  const { run, lookup } = props;
+  const name = (id: string) => props.schools.get(id) ?? id;
+  return (
+    <>
+      <h1>{props.title}</h1>
+      {lookup.found && (
+        <Notice>
+          {t({ ru: `Заявление № ${lookup.number}: `, en: `Application no. ${lookup.number}: ` })}
+          {lookup.found.school
+            ? `${t({ ru: 'место в школе', en: 'a place at' })} ${name(lookup.found.school)}`
+            : `${t({ ru: 'мест нет', en: 'no places' })}${lookup.found.offered ? `; ${t({ ru: 'предложено', en: 'offered' })}: ${name(lookup.found.offered)}` : ''}`}
+        </Notice>
+      )}
+      <Form action={`/admission/protocols/${run.id}/lookup`} aria-label={t({ ru: 'Поиск по номеру', en: 'Find by number' })}>
+        <TextField name="number" label={{ ru: 'Номер заявления', en: 'Receipt number' }} value={lookup.number} error={lookup.error ?? undefined} inputmode="numeric" required />
+        <Button>{t({ ru: 'Найти', en: 'Find' })}</Button>
+      </Form>
+      <p>
+        <a href={`/admission/protocols/${run.id}`}>{t({ ru: 'К протоколу', en: 'Back to the protocol' })}</a>
+      </p>
     </>
   );
 }
