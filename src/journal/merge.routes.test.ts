@@ -4,6 +4,7 @@ import { createAccount, createTestApp, loggedInAgent, type TestApp } from '../..
 import { createOrganization } from '../registry/organization.factory.ts';
 import { createPerson, linkGuardianDirectly } from '../registry/person.factory.ts';
 import { resolveMergedPerson } from '../registry/person-merge.service.ts';
+import { findPersonByDocument } from '../registry/pupil-registry.service.ts';
 
 let t: TestApp;
 
@@ -36,6 +37,7 @@ test('an operator compares two records of a child side by side and merges them; 
   assert.equal(merged.statusCode, 200, merged.body);
   assert.match(merged.body, /guardian_link\.child_id/);
   assert.equal(await resolveMergedPerson(db, b.id), a.id);
+  assert.equal(await findPersonByDocument(db, b.snils!), a.id, 'the merged record’s document leads to the kept one');
   const again = await operator.post('/registry/merge', { keptPersonId: a.id, mergedPersonId: b.id });
   assert.equal(again.statusCode, 409);
 

@@ -9,6 +9,7 @@ import type { Executor } from '../platform/db/connect.ts';
 import { isUuid } from '../platform/validation.ts';
 import { normalizeBirthCertificateSeries, normalizeSnils } from './identifiers.ts';
 import { person, staffMember } from './person.schema.ts';
+import { resolveMergedPerson } from './person-merge.service.ts';
 
 export interface StaffListItem {
   personId: string;
@@ -42,9 +43,15 @@ export async function staffAmong(db: Executor, organizationId: string, personIds
 
 /**
  * A person by an identity document typed at the desk: a SNILS, or a birth certificate as
- * "series number" (e.g. "IV-АГ 123456"). Exact match only; null when there is none.
+ * "series number" (e.g. "IV-АГ 123456"). Exact match only; null when there is none. A record
+ * merged into another answers with the kept record.
  */
 export async function findPersonByDocument(db: Executor, document: string): Promise<string | null> {
+  const found = await findByDocument(db, document);
+  return found ? resolveMergedPerson(db, found) : null;
+}
+
+async function findByDocument(db: Executor, document: string): Promise<string | null> {
   const text = document.trim();
   const snils = normalizeSnils(text);
   if (snils) {
