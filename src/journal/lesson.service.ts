@@ -141,20 +141,22 @@ export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonCo
   const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
   const actorLabel = origin.actor.kind === 'account' ? origin.actor.displayName : '';
   return db.transaction(async (tx) => {
-    const present = await queryRows<{ pupil_id: string }>(
+    // One round trip: which pupils are in the class (or subgroup) that day, with their cells.
+    const member = ctx.subgroupId ? sql`AND EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.pupil_id = p.id AND m.subgroup_id = ${ctx.subgroupId})` : sql``;
+    const present = await queryRows<{ pupil_id: string; value: number | null; code: AttendanceCode | null }>(
       tx,
-      ctx.subgroupId
-        ? sql`SELECT DISTINCT e.pupil_id FROM class_enrolment e JOIN class_subgroup_member m ON m.pupil_id = e.pupil_id AND m.subgroup_id = ${ctx.subgroupId}
-               WHERE e.class_id = ${l.classId} AND e.pupil_id = ANY(${sqlUuidArray(pupilIds)}) AND e.starts_on <= ${l.heldOn} AND (e.ends_on IS NULL OR e.ends_on >= ${l.heldOn})`
-        : sql`SELECT DISTINCT e.pupil_id FROM class_enrolment e
-               WHERE e.class_id = ${l.classId} AND e.pupil_id = ANY(${sqlUuidArray(pupilIds)}) AND e.starts_on <= ${l.heldOn} AND (e.ends_on IS NULL OR e.ends_on >= ${l.heldOn})`,
+      sql`SELECT p.id AS pupil_id,
+                 (SELECT value FROM mark WHERE lesson_id = ${l.id} AND pupil_id = p.id AND work_kind = ${l.workKind}) AS value,
+                 (SELECT code FROM attendance WHERE lesson_id = ${l.id} AND pupil_id = p.id) AS code
+            FROM unnest(${sqlUuidArray(pupilIds)}) AS p(id)
+           WHERE EXISTS (SELECT 1 FROM class_enrolment e WHERE e.pupil_id = p.id AND e.class_id = ${l.classId} AND e.starts_on <= ${l.heldOn} AND (e.ends_on IS NULL OR e.ends_on >= ${l.heldOn})) ${member}`,
     );
     const inClass = new Set(present.map((p) => p.pupil_id));
     const outside = pupilIds.filter((id) => !inClass.has(id));
     if (outside.length > 0) {
       throw errors.validation(Object.fromEntries(outside.map((id) => [`pupil-${id}`, { ru: 'Ученик не учится в этом классе в день урока', en: 'The pupil is not in this class on the day of the lesson' }])));
     }
-    const before = await cellsOf(tx, l.id, pupilIds, l.workKind);
+    const before = new Map<string, Cell>(present.map((p) => [p.pupil_id, { mark: p.value === null ? null : Number(p.value), attendance: p.code }]));
     const after = new Map<string, Cell>();
     const history: Array<typeof journalChange.$inferInsert> = [];
     for (const c of changes) {
