@@ -12,11 +12,13 @@ import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
 import { translate, type Locale } from '../platform/i18n/i18n.ts';
 import { regionToday } from '../registry/person.service.ts';
-import { sendPage } from '../web/respond.tsx';
+import { redirectAfterPost, sendPage } from '../web/respond.tsx';
 import { suggestFinal } from './finals.average.ts';
 import { loadAssignment, teachingOf, type AssignmentContext } from './gradebook.service.ts';
-import { assignmentPolicy, canEditSchoolYear, canWriteAssignment } from './journal.policy.ts';
-import { gradebook, listWorkKinds, recordJournalRead, weightedMarks } from './lesson.service.ts';
+import { assignmentPolicy, canEditSchoolYear, canWriteAssignment, schoolYearPolicy } from './journal.policy.ts';
+import { findAcademicYear } from './school-year.service.ts';
+import { MarkScaleView } from './views/gradebook-settings.tsx';
+import { allowsMarkOne, gradebook, listWorkKinds, recordJournalRead, setAllowMarkOne, weightedMarks } from './lesson.service.ts';
 import { termOn, termsOfYear, type TermRow } from './timetable.service.ts';
 import { GradebookView } from './views/gradebook.tsx';
 import { TeachingView } from './views/gradebook-list.tsx';
@@ -67,6 +69,29 @@ export function registerGradebookRoutes(app: FastifyInstance, context: AppContex
     await recordJournalRead(db, origin, { entityType: 'journal-gradebook', entityId: a.access.assignmentId, organizationId: a.access.organizationId, municipalityId: a.access.municipalityId, pupilIds: grid.pupils.map((p) => p.id), channel });
     return { a, term, terms, grid, averages };
   }
+
+  // The mark scale of a school year (1 allowed or not): the head of the school.
+  async function yearForSettings(request: { actor: Actor; params: unknown }) {
+    requireAccount(request.actor);
+    const year = await findAcademicYear(db, (request.params as { id: string }).id);
+    if (!year) throw errors.notFound();
+    authorize(request.actor, schoolYearPolicy, 'edit', { organizationId: year.organizationId, municipalityId: year.municipalityId }, { hideExistence: true });
+    return year;
+  }
+
+  app.get('/journal/years/:id/mark-scale', { schema: { hide: true } }, async (request, reply) => {
+    const year = await yearForSettings(request);
+    const title = `${translate(request.locale, { ru: 'Шкала отметок', en: 'Mark scale' })}: ${year.name}`;
+    return sendPage(request, reply, title, <MarkScaleView title={title} action={`/journal/years/${year.id}/mark-scale`} allowMarkOne={await allowsMarkOne(db, year.id)} saved={(request.query as Record<string, unknown>).done === 'saved'} />);
+  });
+
+  app.post('/journal/years/:id/mark-scale', { schema: { hide: true } }, async (request, reply) => {
+    const year = await yearForSettings(request);
+    const values = (request.body as Record<string, unknown> | undefined)?.allowMarkOne;
+    const allow = Array.isArray(values) ? values.includes('true') : values === 'true';
+    await setAllowMarkOne(db, request.auditOrigin, year, allow, context.clock.now());
+    return redirectAfterPost(reply, `/journal/years/${year.id}/mark-scale?done=saved`);
+  });
 
   app.get('/journal/teaching', { schema: { hide: true } }, async (request, reply) => {
     requireAccount(request.actor);

@@ -181,6 +181,18 @@ describe('the lesson form without JavaScript', () => {
     const refused = await t.app.inject({ method: 'POST', url: `/journal/lessons/${lessonId}/attachments`, headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: exe });
     assert.equal(refused.statusCode, 422);
   });
+  it('lets the head allow the mark 1 for the school year, after which a teacher may give it', async () => {
+    const url = `/api/v1/journal/lessons/${lessonId}/cells`;
+    assert.equal((await mathTeacher.get(`/journal/years/${school.yearId}/mark-scale`)).statusCode, 404, 'a teacher does not set the scale');
+    assert.equal((await head.get(`/journal/years/${school.yearId}/mark-scale`)).statusCode, 200);
+    const saved = await head.post(`/journal/years/${school.yearId}/mark-scale`, { allowMarkOne: ['false', 'true'] });
+    assert.equal(saved.statusCode, 303);
+    assert.equal((await mathTeacher.api('POST', url, { pupilId: school.pupilIds[2]!, mark: 1 })).statusCode, 200);
+    await head.post(`/journal/years/${school.yearId}/mark-scale`, { allowMarkOne: 'false' });
+    assert.equal((await mathTeacher.api('POST', url, { pupilId: school.pupilIds[2]!, mark: 1 })).statusCode, 422);
+    await mathTeacher.api('POST', url, { pupilId: school.pupilIds[2]!, mark: 3 });
+  });
+
   it('shows the history of a mark changed after the day of the lesson', async () => {
     t.clock.set(new Date('2026-04-08T08:00:00Z'));
     mathTeacher = await loggedInAgent(t.app, mathAccount);

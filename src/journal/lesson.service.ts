@@ -298,6 +298,12 @@ export async function pupilHistory(db: Executor, pupilId: string, limit = 200): 
   return db.select().from(journalChange).where(eq(journalChange.pupilId, pupilId)).orderBy(asc(journalChange.at), asc(journalChange.id)).limit(limit);
 }
 
+/** Whether the year (so the school) allows the mark 1. */
+export async function allowsMarkOne(db: Executor, yearId: string): Promise<boolean> {
+  const [row] = await db.select({ allow: journalYearSetting.allowMarkOne }).from(journalYearSetting).where(eq(journalYearSetting.yearId, yearId));
+  return row?.allow === true;
+}
+
 /** Sets whether the year (so the school) allows the mark 1. */
 export async function setAllowMarkOne(db: Database, origin: AuditOrigin, year: { id: string; organizationId: string; municipalityId: number }, allow: boolean, now: Date): Promise<void> {
   const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
