@@ -25,11 +25,14 @@ import { territoryAct, territoryRule, territoryRuleKinds, type TerritoryRuleKind
 export type TerritoryActRow = typeof territoryAct.$inferSelect;
 export type TerritoryRuleRow = typeof territoryRule.$inferSelect;
 
-/** Condition: house `h` falls under rule `r` (both aliases in scope). */
-const houseMatchesRule = sql`(
-  (r.kind = 'house' AND r.house_id = h.id)
-  OR (r.kind = 'wholeStreet' AND r.object_id IN (h.parent_id, h.settlement_id))
-  OR (r.kind IN ('range', 'odd', 'even') AND r.object_id = h.parent_id AND h.number_int IS NOT NULL
+/**
+ * Condition: house `h` on the street `r.object_id` falls under the street rule `r` (wholeStreet,
+ * range, odd or even). Kept free of ORs over other columns so that the planner joins houses to
+ * rules by equality and estimates the rows well.
+ */
+const numberMatchesRule = sql`(
+  r.kind = 'wholeStreet'
+  OR (h.number_int IS NOT NULL
       AND h.number_int BETWEEN coalesce(r.number_from, 0) AND coalesce(r.number_to, 2147483647)
       AND (r.kind = 'range' OR (r.kind = 'odd') = (h.number_int % 2 = 1)))
 )`;
@@ -45,20 +48,25 @@ function actsInForce(onDate: string, municipalities?: SQL): SQL {
 }
 
 /**
- * Pairs (house_id, organization_id) covered by the rules of the given acts, driven by the rules
- * (index lookups by street, settlement or house), for reports and a school's territory.
+ * Pairs (house_id, organization_id) covered by the rules of the given acts of one municipality,
+ * for reports and a school's territory. Each branch is an equality join (by house, by street,
+ * by settlement), and the municipality bounds the houses read, so the planner never scans the
+ * region's houses.
  */
-function housesOfRules(actIds: SQL, organizationId?: string): SQL {
+function housesOfRules(actIds: SQL, municipalityId: SQL, organizationId?: string): SQL {
   const org = organizationId ? sql`AND r.organization_id = ${organizationId}` : sql``;
   return sql`
     SELECT h.id AS house_id, r.organization_id FROM territory_rule r JOIN address_house h ON h.id = r.house_id
       WHERE r.kind = 'house' AND r.act_id IN (${actIds}) ${org}
     UNION ALL
     SELECT h.id, r.organization_id FROM territory_rule r JOIN address_house h ON h.parent_id = r.object_id
-      WHERE r.kind <> 'house' AND r.act_id IN (${actIds}) ${org} AND ${houseMatchesRule}
+      WHERE r.kind <> 'house' AND r.act_id IN (${actIds}) ${org} AND h.municipality_id = (${municipalityId}) AND ${numberMatchesRule}
     UNION ALL
-    SELECT h.id, r.organization_id FROM territory_rule r JOIN address_house h ON h.settlement_id = r.object_id AND h.parent_id <> r.object_id
-      WHERE r.kind = 'wholeStreet' AND r.act_id IN (${actIds}) ${org}`;
+    SELECT h.id, r.organization_id
+      FROM territory_rule r
+      JOIN address_object o ON o.id = r.object_id AND o.kind = 'settlement'
+      JOIN address_house h ON h.settlement_id = o.id AND h.parent_id <> o.id
+      WHERE r.kind = 'wholeStreet' AND r.act_id IN (${actIds}) ${org} AND h.municipality_id = (${municipalityId})`;
 }
 
 function checkDate(onDate: string): void {
@@ -84,12 +92,18 @@ export async function schoolsServingHouses(db: Executor, houseIds: string[], onD
     const rows = await queryRows<{ house_id: string; organization_id: string }>(
       db,
       sql`
-        WITH h AS (SELECT id, parent_id, settlement_id, municipality_id, number_int FROM address_house WHERE id IN (${list})),
-             acts AS (${actsInForce(onDate, sql`SELECT municipality_id FROM h`)})
-        SELECT DISTINCT h.id AS house_id, r.organization_id
-        FROM h
-        JOIN acts ON acts.municipality_id = h.municipality_id
-        JOIN territory_rule r ON r.act_id = acts.id AND ${houseMatchesRule}
+        WITH hs AS (SELECT id, parent_id, settlement_id, municipality_id, number_int FROM address_house WHERE id IN (${list})),
+             acts AS (${actsInForce(onDate, sql`SELECT municipality_id FROM hs`)}),
+             h AS (SELECT hs.*, acts.id AS act_id FROM hs JOIN acts ON acts.municipality_id = hs.municipality_id)
+        SELECT DISTINCT house_id, organization_id FROM (
+          SELECT h.id AS house_id, r.organization_id FROM h JOIN territory_rule r ON r.house_id = h.id AND r.act_id = h.act_id
+          UNION ALL
+          SELECT h.id, r.organization_id FROM h JOIN territory_rule r ON r.act_id = h.act_id AND r.object_id = h.parent_id
+            WHERE r.kind <> 'house' AND ${numberMatchesRule}
+          UNION ALL
+          SELECT h.id, r.organization_id FROM h JOIN territory_rule r ON r.act_id = h.act_id AND r.object_id = h.settlement_id
+            WHERE r.kind = 'wholeStreet' AND h.parent_id <> h.settlement_id
+        ) x
         ORDER BY 1, 2`,
     );
     for (const row of rows) {
@@ -109,7 +123,7 @@ export async function territoryHouseIds(db: Executor, organizationId: string, on
     db,
     sql`
       WITH acts AS (${actsInForce(onDate, sql`SELECT municipality_id FROM organization WHERE id = ${organizationId}`)})
-      SELECT DISTINCT house_id FROM (${housesOfRules(sql`SELECT id FROM acts`, organizationId)}) m ORDER BY house_id`,
+      SELECT DISTINCT house_id FROM (${housesOfRules(sql`SELECT id FROM acts`, sql`SELECT municipality_id FROM organization WHERE id = ${organizationId}`, organizationId)}) m ORDER BY house_id`,
   );
   return rows.map((r) => r.house_id);
 }
@@ -156,7 +170,7 @@ export async function listTerritoryHouses(
     db,
     sql`
       WITH acts AS (${actsInForce(onDate, sql`SELECT municipality_id FROM organization WHERE id = ${organizationId}`)}),
-           m AS (SELECT DISTINCT house_id FROM (${housesOfRules(sql`SELECT id FROM acts`, organizationId)}) x),
+           m AS (SELECT DISTINCT house_id FROM (${housesOfRules(sql`SELECT id FROM acts`, sql`SELECT municipality_id FROM organization WHERE id = ${organizationId}`, organizationId)}) x),
            t AS (SELECT count(*)::int AS total FROM m)
       SELECT p.id, p.label, t.total
       FROM t LEFT JOIN (
@@ -200,9 +214,12 @@ export async function territoryReport(
   const after = decodeLabelCursor(page.cursor);
   const problem = page.problem ?? 'all';
   const base = sql`
-    WITH m AS (${housesOfRules(sql`${act.id}::uuid`)}),
+    WITH m AS (${housesOfRules(sql`${act.id}::uuid`, sql`${act.municipalityId}::int`)}),
          per AS (SELECT house_id, count(DISTINCT organization_id)::int AS n, string_agg(DISTINCT organization_id::text, ',') AS orgs FROM m GROUP BY house_id),
-         bad AS (
+         -- MATERIALIZED: the whole (small) set of problem houses is computed once with hash joins;
+         -- inlined under ORDER BY label LIMIT, the planner walks houses by label and re-scans
+         -- the per-house counts for each (it cannot estimate the rows of a grouped UNION)
+         bad AS MATERIALIZED (
            SELECT h.id, h.label, coalesce(per.n, 0) AS n, per.orgs
            FROM address_house h LEFT JOIN per ON per.house_id = h.id
            WHERE h.municipality_id = ${act.municipalityId} AND h.residential AND coalesce(per.n, 0) <> 1)`;
