@@ -80,3 +80,15 @@ test('a request that waited too long for its batch is refused, never sent', asyn
   await assert.rejects(late, BatcherOverloaded);
   assert.deepEqual(sent, [1]);
 });
+
+test('beyond the bound of submissions in flight a request is refused with 503 before any work, and a finished one frees its place', async () => {
+  const { admissionGate } = await import('./submission.routes.tsx');
+  const gate = admissionGate(2);
+  const [a, b, c] = [{}, {}, {}] as unknown as Array<Parameters<typeof gate.onRequest>[0]>;
+  await gate.onRequest(a!);
+  await gate.onRequest(b!);
+  await assert.rejects(gate.onRequest(c!), (error: unknown) => (error as { status?: number; headers?: Record<string, string> }).status === 503 && (error as { headers: Record<string, string> }).headers['retry-after'] === '2');
+  await gate.onResponse(c!); // a refused request was never counted
+  await gate.onResponse(a!);
+  await gate.onRequest(c!);
+});

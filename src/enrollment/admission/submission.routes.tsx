@@ -63,12 +63,13 @@ function receiptJson(receipt: SubmissionReceipt) {
  */
 export const MAX_SUBMISSIONS_IN_FLIGHT = 128;
 
-function admissionGate() {
+/** The bound as a pair of route hooks (exported for its test). */
+export function admissionGate(max = MAX_SUBMISSIONS_IN_FLIGHT) {
   let inFlight = 0;
   const counted = new WeakSet<object>();
   return {
     onRequest: async (request: FastifyRequest) => {
-      if (inFlight >= MAX_SUBMISSIONS_IN_FLIGHT) throw submissionErrors.overloaded(2);
+      if (inFlight >= max) throw submissionErrors.overloaded(2);
       inFlight += 1;
       counted.add(request);
     },
