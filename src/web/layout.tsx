@@ -79,6 +79,13 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
                     </a>
                   </li>
                 )}
+                {hasRole(actor, 'teacher') && (
+                  <li>
+                    <a href="/journal/teaching" aria-current={['/journal/teaching', '/journal/assignments', '/journal/lessons', '/journal/timetable'].some((p) => page.path.startsWith(p)) ? 'page' : undefined}>
+                      {t({ ru: 'Журнал', en: 'Journal' })}
+                    </a>
+                  </li>
+                )}
                 {actor.kind === 'account' && (
                   <li>
                     <a href="/notifications" aria-current={page.path.startsWith('/notifications') ? 'page' : undefined}>
