@@ -123,6 +123,7 @@ export function registerTimetableRoutes(app: FastifyInstance, context: AppContex
           next: `${base}?week=${addDays(week, 7)}`,
           items: await weekItems(context, lessons, locale, () => true),
         }}
+        gradebooks={editable ? [...assignmentLabel].map(([id, label]) => ({ label, href: `/journal/assignments/${id}/gradebook` })) : []}
       />,
       status,
     );

@@ -94,6 +94,7 @@ export interface ClassTimetableProps {
   errors: FieldErrors;
   notice: string | null;
   week: { label: string; previous: string; next: string; items: WeekItem[] };
+  gradebooks: Array<{ label: string; href: string }>;
 }
 
 export function ClassTimetableView(props: ClassTimetableProps) {
@@ -107,6 +108,18 @@ export function ClassTimetableView(props: ClassTimetableProps) {
       <h2>{t({ ru: 'Неделя', en: 'Week' })}</h2>
       <WeekNav previous={props.week.previous} next={props.week.next} label={props.week.label} />
       <WeekTable caption={`${t({ ru: 'Уроки недели', en: 'Lessons of the week' })} ${props.week.label}`} items={props.week.items} />
+      {props.gradebooks.length > 0 && (
+        <>
+          <h2>{t({ ru: 'Журналы предметов', en: 'Subject gradebooks' })}</h2>
+          <ul>
+            {props.gradebooks.map((g) => (
+              <li key={g.href}>
+                <a href={g.href}>{g.label}</a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2>{t({ ru: 'Шаблон расписания', en: 'Weekly template' })}</h2>
       {props.slots.length === 0 ? (
         <p>{t({ ru: 'Шаблон пуст.', en: 'The template is empty.' })}</p>
