@@ -49,6 +49,10 @@ import {
   type ApplicationDetail,
   type DraftInput,
 } from './application.service.ts';
+import { orderMunicipalities } from './admission-order.policy.ts';
+import { flagMunicipalities, flagPolicy, mayEditParameters } from './flags.policy.ts';
+import { openFlagCounts } from './flags.service.ts';
+import { planningMunicipalities } from './planning.policy.ts';
 import { currentCampaign, findCampaign, getAdmissionSettings, listCampaigns, stageAt, stageWindowMessage, type CampaignRow } from './campaign.service.ts';
 import { regionDate } from './region-time.ts';
 import { AdmissionDraftForm } from './views/admission-form.tsx';
@@ -120,6 +124,14 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
     if (hasRole(actor, 'municipalOperator', 'regionalAdmin')) {
       tools.push({ href: '/admission/campaigns', label: { ru: 'Приёмные кампании и план мест', en: 'Campaigns and the plan of places' } });
       tools.push({ href: '/admission/desk/new', label: { ru: 'Черновик заявления за заявителя (приём в ведомстве)', en: 'Draft on a family’s behalf (the desk)' } });
+    }
+    // The municipality's tools, each shown only where its own policy lets the actor in.
+    const some = (ids: number[] | null) => ids === null || ids.length > 0;
+    if (actor.kind === 'account') {
+      if (some(orderMunicipalities(actor))) tools.push({ href: '/admission/order', label: { ru: 'Порядок приёма: прогоны и протоколы', en: 'Order of admission: runs and protocols' } });
+      if (some(flagMunicipalities(actor))) tools.push({ href: '/admission/flags', label: { ru: 'Очередь проверки подозрительных регистраций', en: 'Review queue of suspicious registrations' } });
+      if (some(planningMunicipalities(actor))) tools.push({ href: '/admission/planning', label: { ru: 'Планирование классов: дефицит мест и прогноз', en: 'Planning classes: shortage and forecast' } });
+      if (mayEditParameters(actor)) tools.push({ href: '/admission/parameters', label: { ru: 'Пороги проверок и прогноза', en: 'Thresholds of the checks and the forecast' } });
     }
     if (hasRole(actor, 'regionalAdmin')) {
       tools.push({ href: '/admission/settings', label: { ru: 'Справочники приёма: сроки, категории права', en: 'Admission reference data' } });
@@ -473,6 +485,10 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
       listSchoolApplications(db, { campaignId: campaign.id, organizationId, status: 'documentsChecked', limit: 500 }, today),
     ]);
     await recordSchoolListRead(db, request.auditOrigin, organizationId, campaign.municipalityId, [...list.items, ...checked.items].map((i) => i.id));
+    // Only that an application has an open flag, never what it says (flags.policy.ts seePresence).
+    const flagged = can(request.actor, flagPolicy, 'seePresence', { municipalityId: campaign.municipalityId, organizationId })
+      ? new Set((await openFlagCounts(db, list.items.map((i) => i.id))).keys())
+      : new Set<string>();
     const names = new Map((await listMunicipalities(db)).map((m) => [m.id, m]));
     const m = names.get(campaign.municipalityId);
     return sendPage(
@@ -485,6 +501,7 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
         campaignLabel={`${translate(request.locale, { ru: 'Кампания {year}', en: 'Campaign {year}' }, { year: campaign.year })}, ${m ? municipalityName(m, request.locale) : ''}`}
         counters={counters ?? null}
         items={list.items}
+        flagged={flagged}
         nextHref={list.nextAfter !== null && !search.name ? `${base}?after=${list.nextAfter}` : null}
         search={{ number: search.number, name: search.name }}
         orders={orders}

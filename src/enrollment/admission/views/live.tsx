@@ -6,7 +6,7 @@ import { priorityLevelNames, type SchoolCounters } from '../application.service.
 
 const levels = ['outOfTurn', 'first', 'sibling', 'territory', 'other'] as const;
 
-export function LiveCampaignView(props: { title: string; windows: string; schools: SchoolCounters[]; base: string; at: Date; seedHash: string | null }) {
+export function LiveCampaignView(props: { title: string; windows: string; schools: SchoolCounters[]; base: string; at: Date; seedHash: string | null; protocolsHref?: string }) {
   const t = useT();
   const { locale } = usePage();
   const sum = (f: (s: SchoolCounters) => number) => props.schools.reduce((n, s) => n + f(s), 0);
@@ -41,6 +41,11 @@ export function LiveCampaignView(props: { title: string; windows: string; school
           <td>{sum((s) => s.freePlaces)}</td>
         </tr>
       </Table>
+      {props.protocolsHref && (
+        <p>
+          <a href={props.protocolsHref}>{t({ ru: 'Протоколы порядка приёма по этой кампании', en: 'Protocols of the order of admission for this campaign' })}</a>
+        </p>
+      )}
     </>
   );
 }
