@@ -16,6 +16,8 @@ export function SchoolApplicationsView(props: {
   campaignLabel: string;
   counters: SchoolCounters | null;
   items: SchoolListItem[];
+  /** Applications with an open flag of a suspicious registration (presence only, no details). */
+  flagged?: ReadonlySet<string>;
   nextHref: string | null;
   search: { number: string; name: string };
   orders: OrderView[];
@@ -71,6 +73,7 @@ export function SchoolApplicationsView(props: {
             <td>{t(priorityLevelNames[a.level])}</td>
             <td>
               <AdmissionStatusTag status={a.status} />
+              {props.flagged?.has(a.id) && <span class="flag-mark"> {t({ ru: 'на проверке в муниципалитете', en: 'under municipal review' })}</span>}
             </td>
             <td>{a.documentsDueOn ? formatDate(locale, a.documentsDueOn) : '—'}</td>
             <td>
