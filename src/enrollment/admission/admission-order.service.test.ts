@@ -97,6 +97,7 @@ describe('admission runs', () => {
     const [notice] = await context.db.select().from(notification).where(eq(notification.personId, refusedFar.guardianId));
     assert.match(notice!.subject, new RegExp(`№ ${refusedFar.receiptNumber}: отказано`));
     assert.match(notice!.body, /предлагает место в другой школе/);
+    assert.ok(notice!.body.includes(farAway.shortName), 'the notice names the school offered');
     assert.equal((await findAdmissionRun(context.db, run.id))!.status, 'committed');
     await assert.rejects(commitAdmissionRun(context, origin, run.id), /already committed|уже утверждён/);
   });

@@ -35,7 +35,7 @@ import { formatDateTime, type Message } from '../../platform/i18n/i18n.ts';
 import { isUuid } from '../../platform/validation.ts';
 import { getHouses } from '../../registry/address.service.ts';
 import { iterateOrganizations } from '../../registry/organization.service.ts';
-import { schoolsServingHouses } from '../../registry/territory.service.ts';
+import { schoolCards, schoolsServingHouses } from '../../registry/territory.service.ts';
 import { buildAdmissionInstance, seedMatches, type OrderApplication, type OrderingRule, type PriorityLevel } from './admission-order.ts';
 import { admissionRun, type AdmissionRunStatus } from './admission-order.schema.ts';
 import type { AdmissionStatus } from './admission.schema.ts';
@@ -332,6 +332,8 @@ export async function commitAdmissionRun(context: Pick<AppContext, 'db' | 'clock
         municipalityId: run.municipalityId,
         details: { runId: run.id, enrolled: decisions.filter((d) => d.to === 'enrolled').map((d) => d.number), refused: decisions.filter((d) => d.to === 'refused').map((d) => d.number) },
       });
+      // The notice names the school offered (Order 458 § 14: the founder's offer of another school).
+      const offeredNames = await schoolCards(tx, [...new Set(decisions.flatMap((d) => (d.offered ? [d.offered] : [])))]);
       await notifyPeople(
         tx,
         decisions.map((d) => {
@@ -340,7 +342,7 @@ export async function commitAdmissionRun(context: Pick<AppContext, 'db' | 'clock
             d.to === 'enrolled'
               ? null
               : d.offered
-                ? 'Муниципалитет предлагает место в другой школе: подробности — на странице заявления.'
+                ? `Муниципалитет предлагает место в другой школе: ${offeredNames.get(d.offered)?.shortName ?? 'подробности — на странице заявления'}. Обратитесь в управление образования.`
                 : 'Свободных мест в других школах муниципалитета сейчас нет; обратитесь в управление образования.';
           return {
             personId: d.guardianId,

@@ -66,7 +66,17 @@ export function AdmissionDetailView(props: { detail: ApplicationDetail; actions:
           [t({ ru: 'Проверка документов', en: 'Document check' }), a.documentsResult ? `${formatDate(locale, a.documentsCheckedOn!)}: ${t(documentsResultNames[a.documentsResult])}` : '—'],
           [t({ ru: 'Решение не позднее', en: 'Decision due by' }), a.decisionDueOn ? formatDate(locale, a.decisionDueOn) : '—'],
           [t({ ru: 'Приказ о зачислении', en: 'Enrolment order' }), detail.order ? `№ ${detail.order.number} ${t({ ru: 'от', en: 'of' })} ${formatDate(locale, detail.order.issuedOn)}` : '—'],
-          [t({ ru: 'Предложена другая школа', en: 'Another school offered' }), detail.offeredSchool?.shortName ?? '—'],
+          [
+            t({ ru: 'Предложена другая школа', en: 'Another school offered' }),
+            detail.offeredSchool ? (
+              <>
+                <a href={`/admission/live/${a.campaignId}/schools/${detail.offeredSchool.id}`}>{detail.offeredSchool.shortName}</a>
+                {detail.offeredSchool.address ? `, ${detail.offeredSchool.address}` : ''}
+              </>
+            ) : (
+              '—'
+            ),
+          ],
         ]}
       />
       {actions.submit && (
