@@ -33,7 +33,7 @@ import {
 import { changeAdmissionStatus, type AdmissionApplicationRow } from './application-status.service.ts';
 import type { AdmissionApplicationFacts } from './admission.policy.ts';
 import type { CampaignRow } from './campaign.service.ts';
-import { getAdmissionSettings } from './campaign.service.ts';
+import { assertCampaignTakesDrafts, getAdmissionSettings } from './campaign.service.ts';
 import { hitRateLimits, rateRules } from './rate-limit.ts';
 import { regionDate } from './region-time.ts';
 
@@ -182,6 +182,7 @@ export async function createDraft(
   input: DraftInput,
   allowedChildIds: readonly string[],
 ): Promise<{ ok: true; row: AdmissionApplicationRow } | { ok: false; errors: FieldErrors }> {
+  assertCampaignTakesDrafts(campaign);
   const now = context.clock.now();
   const checked = await checkDraft(context.db, campaign, input, regionDate(now), allowedChildIds);
   if (!checked.ok) return checked;
@@ -236,6 +237,7 @@ export async function updateDraft(
   input: DraftInput,
 ): Promise<{ ok: true; row: AdmissionApplicationRow } | { ok: false; errors: FieldErrors }> {
   if (current.status !== 'draft') throw errors.conflict('not-a-draft', { ru: 'Заявление уже подано: его данные не меняются', en: 'The application is submitted: it cannot be edited' });
+  assertCampaignTakesDrafts(campaign);
   const now = context.clock.now();
   const checked = await checkDraft(context.db, campaign, { ...input, childId: current.childId }, regionDate(now), [current.childId]);
   if (!checked.ok) return checked;

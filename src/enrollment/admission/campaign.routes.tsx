@@ -26,11 +26,13 @@ import {
   parseCampaignInput,
   parseSchoolPlans,
   publishCampaign,
+  closeCampaign,
   saveSchoolPlans,
   stageWindowMessage,
   updateCampaign,
   type CampaignRow,
 } from './campaign.service.ts';
+import { forgetCachedCampaigns } from './submission.service.ts';
 import { CampaignListView, CampaignView } from './views/campaigns.tsx';
 import { LiveCampaignView, LiveSchoolView } from './views/live.tsx';
 
@@ -121,6 +123,7 @@ export function registerCampaignRoutes(app: FastifyInstance, context: AppContext
     saved: { ru: 'Изменения сохранены', en: 'Changes saved' },
     plans: { ru: 'План мест сохранён', en: 'Plan saved' },
     published: { ru: 'Кампания опубликована', en: 'Campaign published' },
+    closed: { ru: 'Кампания закрыта', en: 'Campaign closed' },
   };
 
   async function showCampaign(request: FastifyRequest, reply: FastifyReply, campaign: CampaignRow, state: { values?: Record<string, string>; errors?: FieldErrors; planValues?: Record<string, string>; planErrors?: FieldErrors }, status = 200) {
@@ -141,6 +144,7 @@ export function registerCampaignRoutes(app: FastifyInstance, context: AppContext
         planErrors={state.planErrors ?? {}}
         notice={status === 200 && notices[saved] ? translate(request.locale, notices[saved]!) : null}
         liveHref={`/admission/live/${campaign.id}`}
+        closable={campaign.status === 'published' && context.clock.now().getTime() >= campaign.stage2ClosesAt.getTime()}
       />,
       status,
     );
@@ -192,6 +196,19 @@ export function registerCampaignRoutes(app: FastifyInstance, context: AppContext
     return redirectAfterPost(reply, `/admission/campaigns/${campaign.id}?saved=published`);
   });
 
+  app.post('/admission/campaigns/:id/close', hidden, async (request, reply) => {
+    const campaign = await loadCampaign(request);
+    try {
+      await closeCampaign(context, request.auditOrigin, campaign);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 409) return showCampaign(request, reply, campaign, { errors: { close: error.userMessage } }, 409);
+      throw error;
+    }
+    // The accepting path keeps campaigns for a few seconds: let it see the closure at once.
+    forgetCachedCampaigns(db);
+    return redirectAfterPost(reply, `/admission/campaigns/${campaign.id}?saved=closed`);
+  });
+
   // Public live pages: numbers only, no login, a short cache so the opening minute's readers
   // are served by caches (Order 458 §6: schools publish their places and free places).
 
@@ -216,7 +233,7 @@ export function registerCampaignRoutes(app: FastifyInstance, context: AppContext
     const title = translate(request.locale, { ru: 'Приём в 1 класс {year}: {m}', en: 'First-grade admission {year}: {m}' }, { year: campaign.year, m: m ? municipalityName(m, request.locale) : '' });
     cacheShort(request, reply);
     const windows = translate(request.locale, stageWindowMessage(campaign, context.clock.now()));
-    return sendPage(request, reply, title, <LiveCampaignView title={title} windows={windows} schools={schools} base={`/admission/live/${campaign.id}`} at={context.clock.now()} seedHash={campaign.ordering === 'lottery' ? campaign.lotterySeedSha256 : null} />);
+    return sendPage(request, reply, title, <LiveCampaignView title={title} windows={windows} schools={schools} base={`/admission/live/${campaign.id}`} at={context.clock.now()} seedHash={campaign.ordering === 'lottery' ? campaign.lotterySeedSha256 : null} protocolsHref={`/admission/campaigns/${campaign.id}/protocols`} />);
   });
 
   app.get(

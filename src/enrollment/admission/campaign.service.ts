@@ -79,6 +79,7 @@ export function stageWindowMessage(campaign: CampaignWindow, now: Date): Message
     ru: `1 этап — ${windowText(campaign.stage1OpensAt, campaign.stage1ClosesAt, 'ru')}; 2 этап — ${windowText(campaign.stage2OpensAt, campaign.stage2ClosesAt, 'ru')} (время московское)`,
     en: `stage 1 ${windowText(campaign.stage1OpensAt, campaign.stage1ClosesAt, 'en')}; stage 2 ${windowText(campaign.stage2OpensAt, campaign.stage2ClosesAt, 'en')} (Moscow time)`,
   };
+  if (campaign.status === 'closed') return { ru: `${closedCampaignMessage.ru}. ${stages.ru}`, en: `${closedCampaignMessage.en}. ${stages.en}` };
   if (campaign.status !== 'published') {
     return { ru: `Приём заявлений не объявлен: кампания не опубликована. ${stages.ru}`, en: `Applications are not accepted: the campaign is not published. ${stages.en}` };
   }
@@ -342,6 +343,7 @@ export async function createCampaign(
 export async function updateCampaign(context: Pick<AppContext, 'db' | 'clock'>, origin: AuditOrigin, campaign: CampaignRow, version: number, input: CampaignInput): Promise<CampaignRow> {
   const now = context.clock.now();
   return context.db.transaction(async (tx) => {
+    if (campaign.status === 'closed') throw errors.conflict('campaign-closed', { ru: 'Кампания закрыта: её данные не меняются', en: 'The campaign is closed: it cannot be changed' });
     const settings = await getAdmissionSettings(tx);
     // The lottery's commitment is fixed once published: changing it would void the published hash.
     const columns = await campaignColumns(tx, settings, input);
@@ -380,6 +382,44 @@ export async function publishCampaign(context: Pick<AppContext, 'db' | 'clock'>,
       .returning();
     if (!row) throw errors.conflict('stale-version', staleCampaign);
     await recordAudit(tx, origin, { action: 'update', entityType: 'admission_campaign', entityId: row.id, municipalityId: row.municipalityId, details: { published: true } });
+    return row;
+  });
+}
+
+export const closedCampaignMessage: Message = {
+  ru: 'Приёмная кампания закрыта: черновики и заявления по ней больше не принимаются',
+  en: 'The admission campaign is closed: drafts and applications are no longer accepted',
+};
+
+/** Drafts are prepared and edited only in a published campaign (a closed one refuses them). */
+export function assertCampaignTakesDrafts(campaign: Pick<CampaignRow, 'status'>): void {
+  if (campaign.status === 'closed') throw errors.conflict('campaign-closed', closedCampaignMessage);
+  if (campaign.status !== 'published') throw errors.conflict('campaign-not-published', { ru: 'Кампания не опубликована', en: 'The campaign is not published' });
+}
+
+/**
+ * Closes a published campaign once stage 2 has ended (Order 458 § 17: stage 2 runs until
+ * 5 September at the latest): no drafts, no submissions, no edits of its dates afterwards.
+ * The decisions, orders and protocols stay readable. Audited.
+ */
+export async function closeCampaign(context: Pick<AppContext, 'db' | 'clock'>, origin: AuditOrigin, campaign: CampaignRow): Promise<CampaignRow> {
+  const now = context.clock.now();
+  if (campaign.status === 'closed') throw errors.conflict('campaign-closed', { ru: 'Кампания уже закрыта', en: 'The campaign is already closed' });
+  if (campaign.status !== 'published') throw errors.conflict('campaign-not-published', { ru: 'Закрыть можно только опубликованную кампанию', en: 'Only a published campaign can be closed' });
+  if (now.getTime() < campaign.stage2ClosesAt.getTime()) {
+    throw errors.conflict('stage2-not-ended', {
+      ru: `Закрыть кампанию можно после окончания 2 этапа (${ruDate(lastDayOf(campaign.stage2ClosesAt))})`,
+      en: `The campaign can be closed once stage 2 has ended (${lastDayOf(campaign.stage2ClosesAt)})`,
+    });
+  }
+  return context.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(admissionCampaign)
+      .set({ status: 'closed', updatedAt: now, version: sql`${admissionCampaign.version} + 1` })
+      .where(and(eq(admissionCampaign.id, campaign.id), eq(admissionCampaign.status, 'published')))
+      .returning();
+    if (!row) throw errors.conflict('stale-version', staleCampaign);
+    await recordAudit(tx, origin, { action: 'update', entityType: 'admission_campaign', entityId: row.id, municipalityId: row.municipalityId, details: { closed: true } });
     return row;
   });
 }

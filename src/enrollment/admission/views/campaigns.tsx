@@ -49,6 +49,8 @@ export function CampaignView(props: {
   planErrors: FieldErrors;
   notice: string | null;
   liveHref: string;
+  /** Published and stage 2 has ended: the operator may close the campaign. */
+  closable?: boolean;
 }) {
   const t = useT();
   const { locale } = usePage();
@@ -148,6 +150,15 @@ export function CampaignView(props: {
           <p>{t({ ru: 'После публикации даты, план мест и хеш зерна видны всем; черновики заявлений можно готовить.', en: 'Once published, dates, plans and the seed hash are public; families can prepare drafts.' })}</p>
           <Button>{t({ ru: 'Опубликовать кампанию', en: 'Publish the campaign' })}</Button>
         </Form>
+      )}
+      {props.closable && (
+        <section id="field-close" aria-labelledby="close-title">
+          <Form action={`/admission/campaigns/${c.id}/close`} aria-label={t({ ru: 'Закрыть кампанию', en: 'Close the campaign' })}>
+            <h2 id="close-title">{t({ ru: 'Закрытие кампании', en: 'Closing the campaign' })}</h2>
+            <p>{t({ ru: '2 этап окончен. После закрытия черновики и заявления не принимаются, даты не меняются; решения, приказы и протоколы остаются доступны.', en: 'Stage 2 has ended. Once closed, no drafts or applications are accepted and the dates are fixed; decisions, orders and protocols stay available.' })}</p>
+            <Button kind="secondary">{t({ ru: 'Закрыть кампанию', en: 'Close the campaign' })}</Button>
+          </Form>
+        </section>
       )}
     </>
   );
