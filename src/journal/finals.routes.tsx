@@ -12,6 +12,7 @@ import { translate } from '../platform/i18n/i18n.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
 import { assignmentTitle, pickTerm } from './gradebook.routes.tsx';
 import { loadAssignment, type AssignmentContext } from './gradebook.service.ts';
+import { formErrorsOf } from './closed-year.ts';
 import { decideFinals, finalsOf, type FinalDecision } from './finals.service.ts';
 import { assignmentPolicy } from './journal.policy.ts';
 import { recordJournalRead } from './lesson.service.ts';
@@ -116,8 +117,9 @@ export function registerFinalsRoutes(app: FastifyInstance, context: AppContext):
     try {
       await decideFinals(db, request.auditOrigin, a, term, rows, decisions, context.clock.now());
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 422) throw error;
-      return show(request, reply, a, termParam, { posted: body, errors: error.fields }, 422);
+      const shown = formErrorsOf(error, 'year');
+      if (!shown) throw error;
+      return show(request, reply, a, termParam, { posted: body, errors: shown.fields }, shown.status);
     }
     return redirectAfterPost(reply, `/journal/assignments/${a.access.assignmentId}/finals?term=${term ? term.id : 'year'}&done=saved`);
   });

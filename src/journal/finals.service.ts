@@ -5,6 +5,7 @@
  * Authorisation is the caller's (journal.policy.ts assignmentPolicy: write).
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { assertYearOpen, guardClosedYear } from './closed-year.ts';
 import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
 import type { Database, Executor } from '../platform/db/connect.ts';
 import { errors, type FieldErrors } from '../platform/errors.ts';
@@ -62,6 +63,7 @@ export interface FinalDecision {
 
 /** Stores the teacher's finals (one transaction); changed decisions keep their history. Audited. */
 export async function decideFinals(db: Database, origin: AuditOrigin, a: AssignmentContext, term: TermRow | null, rows: readonly FinalRow[], decisions: readonly FinalDecision[], now: Date): Promise<number> {
+  assertYearOpen(a);
   const fieldErrors: FieldErrors = {};
   const known = new Map(rows.map((r) => [r.pupilId, r]));
   for (const d of decisions) {
@@ -76,7 +78,7 @@ export async function decideFinals(db: Database, origin: AuditOrigin, a: Assignm
   const actorLabel = origin.actor.kind === 'account' ? origin.actor.displayName : '';
   const changes = decisions.filter((d) => known.get(d.pupilId)!.decided !== d.value);
   if (changes.length === 0) return 0;
-  await db.transaction(async (tx) => {
+  await guardClosedYear(() => db.transaction(async (tx) => {
     for (const d of changes) {
       const row = known.get(d.pupilId)!;
       const where = and(eq(finalMark.assignmentId, a.access.assignmentId), eq(finalMark.pupilId, d.pupilId), term ? eq(finalMark.termId, term.id) : isNull(finalMark.termId));
@@ -108,7 +110,7 @@ export async function decideFinals(db: Database, origin: AuditOrigin, a: Assignm
       organizationId: a.access.organizationId,
       details: { termId: term?.id ?? null, pupils: changes.length },
     });
-  });
+  }));
   return changes.length;
 }
 

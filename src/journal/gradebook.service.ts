@@ -19,6 +19,8 @@ export interface AssignmentContext {
   subjectNameRu: string;
   subjectNameEn: string;
   yearId: string;
+  /** The year is closed: its journal is locked (closed-year.ts). */
+  yearClosed: boolean;
   grade: number;
   letter: string;
   allowMarkOne: boolean;
@@ -29,6 +31,7 @@ export const assignmentColumns = {
   a: teachingAssignment,
   classTeacherId: schoolClass.classTeacherId,
   yearId: schoolClass.yearId,
+  yearStatus: academicYear.status,
   grade: schoolClass.grade,
   letter: schoolClass.letter,
   nameRu: subject.nameRu,
@@ -36,7 +39,7 @@ export const assignmentColumns = {
   allowMarkOne: journalYearSetting.allowMarkOne,
 };
 
-type AssignmentColumns = { a: typeof teachingAssignment.$inferSelect; classTeacherId: string | null; yearId: string; grade: number; letter: string; nameRu: string; nameEn: string; allowMarkOne: boolean | null };
+type AssignmentColumns = { a: typeof teachingAssignment.$inferSelect; classTeacherId: string | null; yearId: string; yearStatus: string; grade: number; letter: string; nameRu: string; nameEn: string; allowMarkOne: boolean | null };
 
 export function toAssignmentContext(r: AssignmentColumns): AssignmentContext {
   return {
@@ -53,6 +56,7 @@ export function toAssignmentContext(r: AssignmentColumns): AssignmentContext {
     subjectNameRu: r.nameRu,
     subjectNameEn: r.nameEn,
     yearId: r.yearId,
+    yearClosed: r.yearStatus === 'closed',
     grade: r.grade,
     letter: r.letter,
     allowMarkOne: r.allowMarkOne === true,
@@ -66,6 +70,7 @@ export async function loadAssignment(db: Executor, assignmentId: string): Promis
     .select(assignmentColumns)
     .from(teachingAssignment)
     .innerJoin(schoolClass, eq(schoolClass.id, teachingAssignment.classId))
+    .innerJoin(academicYear, eq(academicYear.id, schoolClass.yearId))
     .innerJoin(subject, eq(subject.code, teachingAssignment.subjectCode))
     .leftJoin(journalYearSetting, eq(journalYearSetting.yearId, schoolClass.yearId))
     .where(eq(teachingAssignment.id, assignmentId));

@@ -14,6 +14,7 @@ import { formatDate, formatDateTime, translate, type Locale } from '../platform/
 import { findPersonNames, personFullName } from '../registry/person.service.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
 import { canEditSchoolYear } from './journal.policy.ts';
+import { formErrorsOf } from './closed-year.ts';
 import { lessonAccessOf, lessonPolicy } from './lesson.policy.ts';
 import { attendanceCodes } from './lesson.schema.ts';
 import { boundaryOf, parseMultipart, type UploadedFile } from './lesson.multipart.ts';
@@ -85,6 +86,16 @@ function describeChange(row: JournalChangeRow, locale: Locale): { what: string; 
   };
   const what = row.entity === 'mark' ? { ru: 'отметка', en: 'mark' } : row.entity === 'attendance' ? { ru: 'посещаемость', en: 'attendance' } : { ru: 'итоговая', en: 'final' };
   return { what: translate(locale, what), before: show(row.before ?? null), after: show(row.after ?? null) };
+}
+
+/** Sends a homework file as a download only (never rendered inline: attachment, nosniff). */
+export function sendAttachment(reply: FastifyReply, file: { mediaType: string; fileName: string; content: Buffer }) {
+  return reply
+    .header('content-type', file.mediaType)
+    .header('content-disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .send(file.content);
 }
 
 // API schemas ---------------------------------------------------------------------------------------
@@ -216,8 +227,9 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
       const fresh = await loadLesson(db, ctx.lesson.id);
       await saveCells(db, request.auditOrigin, fresh, cells.changes, now);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 422) throw error;
-      return showLesson(request, reply, await loadLesson(db, ctx.lesson.id), { values, posted: body, errors: error.fields }, 422);
+      const shown = formErrorsOf(error, 'year');
+      if (!shown) throw error;
+      return showLesson(request, reply, await loadLesson(db, ctx.lesson.id), { values, posted: body, errors: shown.fields }, shown.status);
     }
     return redirectAfterPost(reply, `/journal/lessons/${ctx.lesson.id}?done=saved`);
   });
@@ -237,8 +249,9 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
     try {
       await changeLesson(db, request.auditOrigin, ctx, change, context.clock.now());
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 422) throw error;
-      return showLesson(request, reply, ctx, { errors: error.fields }, 422);
+      const shown = formErrorsOf(error, 'year');
+      if (!shown) throw error;
+      return showLesson(request, reply, ctx, { errors: shown.fields }, shown.status);
     }
     return redirectAfterPost(reply, `/journal/lessons/${ctx.lesson.id}?done=changed`);
   });
@@ -260,8 +273,9 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
       try {
         await addAttachment(db, request.auditOrigin, ctx, { fileName: file?.fileName ?? '', content: file?.content ?? Buffer.alloc(0) }, context.clock.now());
       } catch (error) {
-        if (!(error instanceof AppError) || error.status !== 422) throw error;
-        return showLesson(request, reply, ctx, { errors: error.fields }, 422);
+        const shown = formErrorsOf(error, 'file');
+        if (!shown) throw error;
+        return showLesson(request, reply, ctx, { errors: shown.fields }, shown.status);
       }
       return redirectAfterPost(reply, `/journal/lessons/${ctx.lesson.id}?done=attached`);
     });
@@ -281,13 +295,7 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
     const params = request.params as { id: string; attachmentId: string };
     const ctx = await loadLesson(db, params.id);
     authorize(request.actor, lessonPolicy, 'read', lessonAccessOf(ctx), { hideExistence: true });
-    const file = await loadAttachment(db, ctx.lesson.id, params.attachmentId);
-    return reply
-      .header('content-type', file.mediaType)
-      .header('content-disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(file.content);
+    return sendAttachment(reply, await loadAttachment(db, ctx.lesson.id, params.attachmentId));
   });
 
   // API ---------------------------------------------------------------------------------------------

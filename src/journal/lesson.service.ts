@@ -17,6 +17,8 @@ import { addDays } from './timetable.plan.ts';
 import { assignmentColumns, toAssignmentContext, type AssignmentContext } from './gradebook.service.ts';
 import { schoolClass } from './class.schema.ts';
 import { subject, teachingAssignment } from './curriculum.schema.ts';
+import { academicYear } from './school-year.schema.ts';
+import { assertYearOpen, guardClosedYear } from './closed-year.ts';
 
 export type LessonRow = typeof lesson.$inferSelect;
 export type WorkKindRow = typeof workKind.$inferSelect;
@@ -36,6 +38,7 @@ export async function loadLesson(db: Executor, lessonId: string): Promise<Lesson
     .from(lesson)
     .innerJoin(teachingAssignment, eq(teachingAssignment.id, lesson.assignmentId))
     .innerJoin(schoolClass, eq(schoolClass.id, lesson.classId))
+    .innerJoin(academicYear, eq(academicYear.id, schoolClass.yearId))
     .innerJoin(subject, eq(subject.code, teachingAssignment.subjectCode))
     .innerJoin(workKind, eq(workKind.code, lesson.workKind))
     .leftJoin(journalYearSetting, eq(journalYearSetting.yearId, schoolClass.yearId))
@@ -122,6 +125,7 @@ export function isAfterTheFact(heldOn: string, now: Date): boolean {
  * previous value in journal_change. Audited as one event. Returns the cells as stored.
  */
 export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonContext, changes: readonly CellChange[], now: Date): Promise<Map<string, Cell>> {
+  assertYearOpen(ctx);
   const l = ctx.lesson;
   if (l.status === 'cancelled') throw errors.conflict('lesson-cancelled', { ru: 'Урок отменён: отметки не ставятся', en: 'The lesson is cancelled: no marks' });
   const fieldErrors: FieldErrors = {};
@@ -140,7 +144,7 @@ export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonCo
   const late = isAfterTheFact(l.heldOn, now);
   const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
   const actorLabel = origin.actor.kind === 'account' ? origin.actor.displayName : '';
-  return db.transaction(async (tx) => {
+  return guardClosedYear(() => db.transaction(async (tx) => {
     // One round trip: which pupils are in the class (or subgroup) that day, with their cells.
     const member = ctx.subgroupId ? sql`AND EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.pupil_id = p.id AND m.subgroup_id = ${ctx.subgroupId})` : sql``;
     const present = await queryRows<{ pupil_id: string; value: number | null; code: AttendanceCode | null }>(
@@ -207,7 +211,7 @@ export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonCo
       });
     }
     return after;
-  });
+  }));
 }
 
 function sqlUuidArray(ids: readonly string[]) {
@@ -250,9 +254,10 @@ export function parseLessonInput(body: Record<string, unknown>, kinds: readonly 
 
 /** Sets the topic, homework and kind of work of a lesson, marking it held. Audited. */
 export async function updateLesson(db: Database, origin: AuditOrigin, ctx: LessonContext, input: LessonInput, now: Date): Promise<LessonRow> {
+  assertYearOpen(ctx);
   const l = ctx.lesson;
   const hasMarks = input.workKind !== l.workKind ? (await db.select({ id: mark.id }).from(mark).where(and(eq(mark.lessonId, l.id), eq(mark.workKind, l.workKind))).limit(1)).length > 0 : false;
-  return db.transaction(async (tx) => {
+  return guardClosedYear(() => db.transaction(async (tx) => {
     const [kind] = await tx.select().from(workKind).where(eq(workKind.code, input.workKind));
     if (hasMarks && kind) {
       // the marks already given follow the lesson's new kind of work (and its weight)
@@ -274,7 +279,7 @@ export async function updateLesson(db: Database, origin: AuditOrigin, ctx: Lesso
       .returning();
     await recordAudit(tx, origin, { action: 'update', entityType: 'journal-lesson', entityId: l.id, municipalityId: l.municipalityId, organizationId: l.organizationId, details: { fields: ['topic', 'homework', 'workKind'] } });
     return row!;
-  });
+  }));
 }
 
 export async function listWorkKinds(db: Executor): Promise<WorkKindRow[]> {
@@ -575,6 +580,7 @@ export async function loadAttachment(db: Executor, lessonId: string, attachmentI
 
 /** Attaches a file to a lesson's homework after checking its name, kind and size. Audited. */
 export async function addAttachment(db: Database, origin: AuditOrigin, ctx: LessonContext, file: { fileName: string; content: Buffer }, now: Date): Promise<AttachmentInfo> {
+  assertYearOpen(ctx);
   const fileName = file.fileName.replace(/[\u0000-\u001f\\/]/g, '').trim().slice(-200);
   const extension = /\.([a-z0-9]{1,5})$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
   const mediaType = attachmentTypes[extension];
@@ -583,19 +589,20 @@ export async function addAttachment(db: Database, origin: AuditOrigin, ctx: Less
   if (file.content.length > attachmentLimits.bytes) throw errors.validation({ file: { ru: 'Файл больше 5 МБ', en: 'The file is larger than 5 MB' } });
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
-  return db.transaction(async (tx) => {
+  return guardClosedYear(() => db.transaction(async (tx) => {
     const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(lessonAttachment).where(eq(lessonAttachment.lessonId, ctx.lesson.id));
     if (Number(count?.n ?? 0) >= attachmentLimits.perLesson) throw errors.validation({ file: { ru: 'К уроку можно приложить не больше 10 файлов', en: 'At most 10 files a lesson' } });
     const [row] = await tx.insert(lessonAttachment).values({ lessonId: ctx.lesson.id, fileName, mediaType, sizeBytes: file.content.length, sha256, content: file.content, uploadedBy: actorId, uploadedAt: now }).returning({ id: lessonAttachment.id });
     await recordAudit(tx, origin, { action: 'create', entityType: 'journal-lesson-attachment', entityId: row!.id, municipalityId: ctx.lesson.municipalityId, organizationId: ctx.lesson.organizationId, details: { lessonId: ctx.lesson.id, sizeBytes: file.content.length, sha256 } });
     return { id: row!.id, lessonId: ctx.lesson.id, fileName, mediaType, sizeBytes: file.content.length, sha256, uploadedBy: actorId, uploadedAt: now };
-  });
+  }));
 }
 
 export async function removeAttachment(db: Database, origin: AuditOrigin, ctx: LessonContext, attachmentId: string): Promise<void> {
-  await db.transaction(async (tx) => {
+  assertYearOpen(ctx);
+  await guardClosedYear(() => db.transaction(async (tx) => {
     const gone = await tx.delete(lessonAttachment).where(and(eq(lessonAttachment.id, attachmentId), eq(lessonAttachment.lessonId, ctx.lesson.id))).returning({ id: lessonAttachment.id });
     if (gone.length === 0) throw errors.notFound();
     await recordAudit(tx, origin, { action: 'delete', entityType: 'journal-lesson-attachment', entityId: attachmentId, municipalityId: ctx.lesson.municipalityId, organizationId: ctx.lesson.organizationId, details: { lessonId: ctx.lesson.id } });
-  });
+  }));
 }

@@ -18,6 +18,7 @@ import type { LessonContext } from './lesson.service.ts';
 import { academicTerm, academicYear, schoolHoliday } from './school-year.schema.ts';
 import { timetableSlot } from './timetable.schema.ts';
 import { isoWeekday, planLessons, reconcileLessons, type IsoDate } from './timetable.plan.ts';
+import { assertYearOpen, guardClosedYear } from './closed-year.ts';
 
 export type SlotRow = typeof timetableSlot.$inferSelect;
 export type TermRow = typeof academicTerm.$inferSelect;
@@ -130,22 +131,24 @@ export function parseSlotInput(body: Record<string, unknown>, weekDays: 5 | 6): 
 
 /** Adds a slot to a class's template; the assignment must be the class's. Audited. */
 export async function addSlot(db: Database, origin: AuditOrigin, cls: ClassContext, input: SlotInput): Promise<SlotRow> {
-  return db.transaction(async (tx) => {
+  assertYearOpen(cls);
+  return guardClosedYear(() => db.transaction(async (tx) => {
     const [a] = await tx.select({ id: teachingAssignment.id }).from(teachingAssignment).where(and(eq(teachingAssignment.id, input.assignmentId), eq(teachingAssignment.classId, cls.access.classId)));
     if (!a) throw errors.validation({ assignmentId: { ru: 'Такого предмета у класса нет', en: 'The class has no such assignment' } });
     const [row] = await tx.insert(timetableSlot).values({ ...input, classId: cls.access.classId }).returning();
     await recordAudit(tx, origin, { action: 'create', entityType: 'journal-timetable-slot', entityId: row!.id, municipalityId: cls.access.municipalityId, organizationId: cls.access.organizationId, details: { ...input } });
     return row!;
-  });
+  }));
 }
 
 export async function removeSlot(db: Database, origin: AuditOrigin, cls: ClassContext, slotId: string): Promise<void> {
+  assertYearOpen(cls);
   if (!isUuid(slotId)) throw errors.notFound();
-  await db.transaction(async (tx) => {
+  await guardClosedYear(() => db.transaction(async (tx) => {
     const deleted = await tx.delete(timetableSlot).where(and(eq(timetableSlot.id, slotId), eq(timetableSlot.classId, cls.access.classId))).returning({ id: timetableSlot.id });
     if (deleted.length === 0) throw errors.notFound();
     await recordAudit(tx, origin, { action: 'delete', entityType: 'journal-timetable-slot', entityId: slotId, municipalityId: cls.access.municipalityId, organizationId: cls.access.organizationId });
-  });
+  }));
 }
 
 // Generation ------------------------------------------------------------------------------------------
@@ -177,6 +180,7 @@ export interface GenerationResult {
  * filled ones stay. Skips public holidays, school holidays and days beyond the school's week.
  */
 export async function generateLessons(db: Database, origin: AuditOrigin, cls: ClassContext, term: TermRow, now: Date): Promise<GenerationResult> {
+  assertYearOpen(cls);
   if (term.yearId !== cls.yearId) throw errors.notFound();
   const [slots, holidays, daysOff] = await Promise.all([
     db.select().from(timetableSlot).where(eq(timetableSlot.classId, cls.access.classId)),
@@ -184,7 +188,7 @@ export async function generateLessons(db: Database, origin: AuditOrigin, cls: Cl
     calendarDaysOff(db, term.startsOn, term.endsOn, cls.weekDays),
   ]);
   const planned = planLessons({ from: term.startsOn, to: term.endsOn, weekDays: cls.weekDays, slots, daysOff, holidays });
-  return db.transaction(async (tx) => {
+  return guardClosedYear(() => db.transaction(async (tx) => {
     const existing = await queryRows<{ id: string; assignment_id: string; held_on: string; lesson_number: number; moved_from_on: string | null; moved_from_number: number | null; touched: boolean }>(
       tx,
       sql`SELECT l.id, l.assignment_id, l.held_on::text AS held_on, l.lesson_number, l.moved_from_on::text AS moved_from_on, l.moved_from_number,
@@ -227,7 +231,7 @@ export async function generateLessons(db: Database, origin: AuditOrigin, cls: Cl
     const outcome = { inserted: result.insert.length, removed: result.remove.length, kept: result.keptOrphans.length };
     await recordAudit(tx, origin, { action: 'update', entityType: 'journal-timetable-generation', entityId: cls.access.classId, municipalityId: cls.access.municipalityId, organizationId: cls.access.organizationId, details: { termId: term.id, ...outcome } });
     return outcome;
-  });
+  }));
 }
 
 // Changes to single lessons ----------------------------------------------------------------------------
@@ -246,8 +250,9 @@ export async function teachersOfSchool(db: Executor, organizationId: string): Pr
 
 /** Applies a substitution, cancellation, restoration or move to one lesson. Audited. */
 export async function changeLesson(db: Database, origin: AuditOrigin, ctx: LessonContext, change: LessonChange, now: Date): Promise<void> {
+  assertYearOpen(ctx);
   const l = ctx.lesson;
-  await db.transaction(async (tx) => {
+  await guardClosedYear(() => db.transaction(async (tx) => {
     if (change.kind === 'substitute') {
       if (change.teacherId !== null) {
         const known = await teachersOfSchool(tx, l.organizationId);
@@ -282,7 +287,7 @@ export async function changeLesson(db: Database, origin: AuditOrigin, ctx: Lesso
         .where(eq(lesson.id, l.id));
     }
     await recordAudit(tx, origin, { action: 'update', entityType: 'journal-lesson', entityId: l.id, municipalityId: l.municipalityId, organizationId: l.organizationId, details: { change: change.kind } });
-  });
+  }));
 }
 
 /** Lessons of an assignment within dates (for the timetable pages). */
