@@ -75,6 +75,7 @@ test('the head creates a year, a class, admits a child by document, transfers an
   assert.equal(unknown.statusCode, 422);
   const page = await head.get(`/journal/classes/${a4!.id}`);
   assert.match(page.body, /Зайцев Пётр/);
+  assert.match(page.body, new RegExp(`href="/journal/classes/${a4!.id}/timetable"`), 'links the class timetable');
 
   const transfer = await head.post(`/journal/pupils/${child.id}/transfer`, { toClassId: b4!.id, on: '2026-10-01', orderNumber: '120', orderIssuedOn: '2026-09-30' });
   assert.equal(transfer.statusCode, 303, transfer.body);

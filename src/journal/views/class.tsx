@@ -126,6 +126,9 @@ export function ClassView(props: {
           [t({ ru: 'Обучающихся на {date}', en: 'Pupils on {date}' }, { date: props.onDate }), String(props.pupils.length)],
         ]}
       />
+      <p>
+        <a href={`/journal/classes/${props.classId}/timetable`}>{t({ ru: 'Расписание класса', en: 'Class timetable' })}</a>
+      </p>
       {props.canMove && (
         <p>
           <a class="button button--secondary" href={`/journal/classes/${props.classId}/admit`}>
