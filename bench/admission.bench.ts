@@ -49,7 +49,9 @@ const PGBENCH_CLIENTS = option('pgbench-clients', 32);
 const SERVERS = option('servers', 2);
 // Drafts submitted in the SIGKILL phase (the first N; all by default).
 const KILL_CHILDREN = Math.min(CHILDREN, option('kill-children', CHILDREN));
-const record = !argv.includes('--no-record');
+// --quick: seed and the closed-loop burst only (no pgbench, no other phases, nothing recorded) — for profiling.
+const QUICK = argv.includes('--quick');
+const record = !argv.includes('--no-record') && !QUICK;
 const keep = argv.includes('--keep');
 const benchmarksFile = path.join(root, 'docs/benchmarks.md');
 const sectionTitle = '## Admission opening minute (`npm run bench:admission`)';
@@ -174,7 +176,7 @@ interface Server {
 }
 
 async function startServer(databaseUrl: string, port: number): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RUN_WORKERS: 'false', DEMO_MODE: 'false', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -431,7 +433,7 @@ async function main(): Promise<void> {
 
     // 1. The yardstick.
     await pool.query('CREATE TABLE bench_insert (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL)');
-    const raw = pgbench(databaseUrl, PGBENCH_CLIENTS, 15);
+    const raw = QUICK ? { tps: NaN, latencyMs: NaN } : pgbench(databaseUrl, PGBENCH_CLIENTS, 15);
     await pool.query('DROP TABLE bench_insert');
     log(`pgbench single-row insert: ${fmt(raw.tps)} tps (${PGBENCH_CLIENTS} clients, latency ${fmt(raw.latencyMs, 1)} ms)`);
 
@@ -446,6 +448,7 @@ async function main(): Promise<void> {
     log(`burst: ${fmt(b.accepted)} accepted in ${fmt(b.ms / 1000, 1)} s = ${fmt(rate)}/s (${fmt(rate / raw.tps, 2)}× pgbench), p50 ${fmt(percentile(b.latencies, 50), 1)} ms, p99 ${fmt(percentile(b.latencies, 99), 1)} ms, 503 ${b.shed}, retries ${b.retriesChecked} (mismatches ${b.retryMismatches})`);
     const ib = await integrity(pool, b.acknowledged, CHILDREN);
     log(`integrity after the burst: ${JSON.stringify(ib)}`);
+    if (QUICK) return;
 
     // 3. 80 % of the sustainable rate, open loop.
     await reset(pool);

@@ -57,25 +57,46 @@ function receiptJson(receipt: SubmissionReceipt) {
 /**
  * Submissions being handled by this process (from the first hook to the answer). Beyond the
  * bound a new one is answered 503 + Retry-After at once — before its session is even looked up —
- * so an overload queues neither in the database pool nor in memory (issue 4, item 6). 128 keeps
- * the wait of an accepted request near 128 / (a process's accepted rate): with 512 the benchmark
- * on a loaded machine queued requests for 28 s in the database pool instead of shedding them.
+ * so an overload queues neither in the database pool nor in memory (issue 4, item 6).
+ *
+ * The bound follows the process's measured rate (Little's law): in flight ≤ completions per
+ * second × the latency target, so an accepted request waits about the target at most and the
+ * excess is refused in microseconds. The rate is measured over half-second windows (smoothed);
+ * when the process is not saturated it is the offered rate and the bound sits at its floor, which
+ * is above what an unsaturated process holds. A constant (128, then 512) let the accepted requests
+ * of a 3× burst wait 12–28 s (docs/benchmarks.md).
  */
-export const MAX_SUBMISSIONS_IN_FLIGHT = 128;
+export const SUBMISSION_LATENCY_TARGET_MS = 250;
+export const SUBMISSION_GATE = { floor: 64, ceiling: 2048, initial: 128 };
 
-/** The bound as a pair of route hooks (exported for its test). */
-export function admissionGate(max = MAX_SUBMISSIONS_IN_FLIGHT) {
+/** The bound as a pair of route hooks; `fixed` pins the bound (its test). */
+export function admissionGate(fixed?: number, targetMs = SUBMISSION_LATENCY_TARGET_MS) {
   let inFlight = 0;
+  let bound = fixed ?? SUBMISSION_GATE.initial;
+  let windowStarted = performance.now();
+  let completed = 0;
+  let rate = 0;
   const counted = new WeakSet<object>();
   return {
     onRequest: async (request: FastifyRequest) => {
-      if (inFlight >= max) throw submissionErrors.overloaded(2);
+      if (inFlight >= bound) throw submissionErrors.overloaded(2);
       inFlight += 1;
       counted.add(request);
     },
     onResponse: async (request: FastifyRequest) => {
-      if (counted.delete(request)) inFlight -= 1;
+      if (!counted.delete(request)) return;
+      inFlight -= 1;
+      completed += 1;
+      const now = performance.now();
+      if (now - windowStarted < 500) return;
+      const measured = (completed * 1000) / (now - windowStarted);
+      rate = rate === 0 ? measured : 0.5 * rate + 0.5 * measured;
+      windowStarted = now;
+      completed = 0;
+      if (fixed === undefined) bound = Math.max(SUBMISSION_GATE.floor, Math.min(SUBMISSION_GATE.ceiling, Math.round((rate * targetMs) / 1000)));
     },
+    /** The current bound and measured rate (for logs and tests). */
+    state: () => ({ bound, rate, inFlight }),
   };
 }
 

@@ -5,20 +5,24 @@
  *
  * The opening minute (issue 4, item 6; docs/benchmarks.md "Admission opening minute"): each
  * request joins a batch of the concurrent ones in this process (submission.batcher.ts), and a
- * batch is one transaction of two statements whatever its size (four round trips with BEGIN and
- * COMMIT — round trips and commits are the budget, DESIGN.md "Scale-out"):
+ * batch is two autocommit statements whatever its size (round trips and commits are the budget,
+ * DESIGN.md "Scale-out"):
  *
- *   1. lock the receipt counters of the batch's campaigns, then the drafts (serialises batches
- *      of one campaign across every app process, so numbers are gap-free and unique, taken n at
- *      a time), and count the per-account and per-address hits of the whole batch in one upsert;
- *   2. one set-based statement that, per request: finds the idempotency key and the draft,
- *      checks owner, status, stage window, stage eligibility and the limits, takes the numbers
- *      in arrival order, turns drafts into receipts, writes the history rows and the
- *      idempotency keys — a request that fails a check fails alone, not the batch;
- *      and one `admission.received` job with the batch's application ids (the notice, the flags
- *      and the counters happen there, after the commit);
- *   3. commit. Each request is answered only after this.
+ *   1. read the drafts' campaigns and address buckets and count the per-account and per-address
+ *      hits of the whole batch in one upsert (no lock on the receipt counters yet);
+ *   2. one set-based statement that locks the receipt counters of the batch's campaigns and then
+ *      the drafts (serialises batches of one campaign across every app process, so numbers are
+ *      gap-free and unique, taken n at a time), and per request: finds the idempotency key and
+ *      the draft, checks owner, status, stage window, stage eligibility and the limits, takes the
+ *      numbers in arrival order, turns drafts into receipts, writes the history rows and the
+ *      idempotency keys — a request that fails a check fails alone, not the batch — and one
+ *      `admission.received` job with the batch's application ids (the notice, the flags and the
+ *      counters happen there, after the commit). Being one statement in its own transaction, it
+ *      holds the counters only while it runs and its commit is flushed: no client round trip
+ *      (BEGIN, a second statement, COMMIT) happens inside the serialised part, which was what
+ *      limited the rate when it was a transaction of two statements.
  *
+ * Each request is answered only after statement 2 has committed.
  * If the statement still fails (a constraint no check foresaw), the batch is retried one request
  * at a time, so only the offending request fails.
  */
@@ -26,7 +30,7 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/access.ts';
 import { actorLabel } from '../../platform/audit/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { queryRows, type Database, type Executor, type Transaction } from '../../platform/db/connect.ts';
+import { queryRows, type Database, type Executor } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { arrayLiteral } from '../../demo/bulk-insert.ts';
 import { loadCampaignForSubmission, stageAt, stageWindowMessage } from './campaign.service.ts';
@@ -206,23 +210,25 @@ function uuidArray(values: readonly (string | null)[]) {
 async function commitUnique(context: AppContext, items: PendingSubmission[]): Promise<Array<ItemResult<SubmissionReceipt>>> {
   const { db } = context;
   const rules = (await rateRules(db)).submission;
-  return db.transaction(async (tx) => {
-    const now = context.clock.now();
-    const batch = await lockBatch(tx, items, rules, now);
-    const drafts = batch.drafts;
-    // Stage per request, by its arrival time and its campaign's dates (campaign.service rules).
-    const campaigns = new Map<string, Campaign | null>();
-    for (const draft of drafts.values()) {
-      if (!campaigns.has(draft.campaign_id)) campaigns.set(draft.campaign_id, await cachedCampaign(db, tx, draft.campaign_id));
-    }
-    const stages = items.map((item) => {
-      const draft = drafts.get(item.applicationId);
-      const campaign = draft ? campaigns.get(draft.campaign_id) : null;
-      return campaign ? (stageAt(campaign, item.arrivedAt) ?? 0) : 0;
-    });
+  const now = context.clock.now();
+  const batch = await prepareBatch(db, items, rules, now);
+  const drafts = batch.drafts;
+  // Stage per request, by its arrival time and its campaign's dates (campaign.service rules).
+  const campaigns = new Map<string, Campaign | null>();
+  for (const draft of drafts.values()) {
+    if (!campaigns.has(draft.campaign_id)) campaigns.set(draft.campaign_id, await cachedCampaign(db, db, draft.campaign_id));
+  }
+  const stages = items.map((item) => {
+    const draft = drafts.get(item.applicationId);
+    const campaign = draft ? campaigns.get(draft.campaign_id) : null;
+    return campaign ? (stageAt(campaign, item.arrivedAt) ?? 0) : 0;
+  });
+  {
     const limits = overLimits(items, batch, rules);
+    // One autocommit statement: the counter locks are taken inside it and released by its own
+    // commit, so no client round trip happens while a campaign's numbers are held.
     const rows = await queryRows<ResultRow>(
-      tx,
+      db,
       sql`
       WITH input AS (
         SELECT * FROM unnest(
@@ -231,6 +237,22 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
           ${arrayLiteral(items.map((i) => i.version))}::int[], ${arrayLiteral(stages)}::int[], ${arrayLiteral(items.map((i) => i.arrivedAt.toISOString()))}::timestamptz[],
           ${arrayLiteral(items.map((i) => i.actorLabel))}::text[], ${arrayLiteral(limits)}::text[]
         ) AS t(idx, app, acc, person, key, fingerprint, version, stage, at, label, over_limit)
+      ),
+      -- Lock the receipt counters of the batch's campaigns (in campaign order), then the drafts (in
+      -- id order) — the same order in every process, so batches never deadlock. FOR UPDATE returns
+      -- the latest committed version of each draft, so a draft received by a concurrent batch
+      -- since this statement began is seen as received (no second number).
+      counters AS (
+        SELECT rc.campaign_id FROM admission_receipt_counter rc
+        WHERE rc.campaign_id IN (SELECT campaign_id FROM admission_application WHERE id IN (SELECT app FROM input))
+        ORDER BY rc.campaign_id FOR UPDATE
+      ),
+      locked AS (
+        SELECT a.id, a.campaign_id, a.organization_id, a.created_by_account_id, a.guardian_id, a.status, a.version, a.in_territory,
+               a.priority_code, a.receipt_number, a.received_at, a.stage
+        FROM admission_application a
+        WHERE a.id IN (SELECT app FROM input) AND (SELECT count(*) FROM counters) >= 0
+        ORDER BY a.id FOR UPDATE
       ),
       classified AS (
         SELECT i.*, a.campaign_id, a.receipt_number AS old_number, a.received_at AS old_received_at, a.stage AS old_stage,
@@ -256,7 +278,7 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
             ELSE 'candidate'
           END AS verdict
         FROM input i
-        LEFT JOIN admission_application a ON a.id = i.app
+        LEFT JOIN locked a ON a.id = i.app
         LEFT JOIN admission_priority_category pc ON pc.code = a.priority_code
         LEFT JOIN admission_submission_key k ON k.account_id = i.acc AND k.key = i.key
       ),
@@ -337,74 +359,64 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
           return { ok: false, error: new Error(`unexpected verdict ${String(row.verdict)}`) };
       }
     });
-  });
+  }
 }
 
-interface LockedDraft {
+interface BatchDraft {
   id: string;
   campaign_id: string;
   address_bucket: string | null;
 }
 
-interface LockedBatch {
-  drafts: Map<string, LockedDraft>;
+interface PreparedBatch {
+  drafts: Map<string, BatchDraft>;
   /** Hits per bucket after this batch's hits were added. */
   hits: Map<string, number>;
 }
 
 /**
- * One statement: locks the receipt counters of the applications' campaigns (in campaign order),
- * then the applications (in id order) — the same order in every process, so batches never
- * deadlock — and counts the batch's hits on the per-account and per-address limits (one upsert,
- * in bucket order). A missing counter is created first. Returns the drafts found and the hits.
+ * One autocommit statement before the batch's receipt statement, outside any lock on the
+ * counters: reads the drafts' campaigns and address buckets, creates a campaign's receipt
+ * counter if it is missing, and counts the batch's hits on the per-account and per-address
+ * limits (one upsert, in bucket order, so concurrent batches never deadlock). The hits are
+ * committed whatever happens to the receipts: a limit counts attempts.
  */
-async function lockBatch(tx: Transaction, items: PendingSubmission[], rules: RateRules['submission'], now: Date): Promise<LockedBatch> {
+async function prepareBatch(db: Database, items: PendingSubmission[], rules: RateRules['submission'], now: Date): Promise<PreparedBatch> {
   const ids = uuidArray(items.map((i) => i.applicationId));
-  const lock = () =>
-    queryRows<{ id: string | null; campaign_id: string | null; address_bucket: string | null; locked: boolean | null; bucket: string | null; hits: number | null }>(
-      tx,
-      sql`WITH counters AS (
-            SELECT rc.campaign_id FROM admission_receipt_counter rc
-            WHERE rc.campaign_id IN (SELECT campaign_id FROM admission_application WHERE id = ANY(${ids}))
-            ORDER BY rc.campaign_id FOR UPDATE
-          ),
-          drafts AS (
-            SELECT a.id, a.campaign_id,
-                   CASE WHEN a.house_id IS NOT NULL
-                        THEN 'submission:address:' || a.house_id::text || ':' || lower(regexp_replace(coalesce(a.apartment, ''), '[[:space:]]+', '', 'g')) END AS address_bucket
-            FROM admission_application a
-            WHERE a.id = ANY(${ids}) AND (SELECT count(*) FROM counters) >= 0
-            ORDER BY a.id FOR UPDATE OF a
-          ),
-          wanted AS (
-            SELECT bucket, window_start, count(*)::int AS n FROM (
-              SELECT 'submission:account:' || lower(acc) AS bucket, ${windowStart(now, rules.account.windowSeconds).toISOString()}::timestamptz AS window_start
-              FROM unnest(${arrayLiteral(items.map((i) => i.accountId))}::text[]) AS acc
-              UNION ALL
-              SELECT d.address_bucket, ${windowStart(now, rules.address.windowSeconds).toISOString()}::timestamptz
-              FROM unnest(${ids}) AS app JOIN drafts d ON d.id = app WHERE d.address_bucket IS NOT NULL
-            ) b GROUP BY bucket, window_start
-          ),
-          counted AS (
-            INSERT INTO admission_rate_counter (bucket, window_start, hits)
-            SELECT bucket, window_start, n FROM wanted ORDER BY bucket
-            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = admission_rate_counter.hits + EXCLUDED.hits
-            RETURNING bucket, hits
-          )
-          SELECT d.id, d.campaign_id, d.address_bucket, EXISTS (SELECT 1 FROM counters c WHERE c.campaign_id = d.campaign_id) AS locked,
-                 NULL::text AS bucket, NULL::int AS hits
-          FROM drafts d
-          UNION ALL
-          SELECT NULL, NULL, NULL, NULL, bucket, hits FROM counted`,
-    );
-  const rows = await lock();
-  const missing = [...new Set(rows.filter((r) => r.id !== null && !r.locked).map((r) => r.campaign_id!))];
-  if (missing.length > 0) {
-    // A campaign without its counter row yet: create it (another process may race; ON CONFLICT
-    // waits for it) and lock it. The drafts and the hits are already held by this transaction.
-    await tx.execute(sql`INSERT INTO admission_receipt_counter (campaign_id) SELECT unnest(${uuidArray(missing)}) ON CONFLICT DO NOTHING`);
-    await tx.execute(sql`SELECT campaign_id FROM admission_receipt_counter WHERE campaign_id = ANY(${uuidArray(missing)}) ORDER BY campaign_id FOR UPDATE`);
-  }
+  const rows = await queryRows<{ id: string | null; campaign_id: string | null; address_bucket: string | null; bucket: string | null; hits: number | null }>(
+    db,
+    sql`WITH drafts AS (
+          SELECT a.id, a.campaign_id,
+                 CASE WHEN a.house_id IS NOT NULL
+                      THEN 'submission:address:' || a.house_id::text || ':' || lower(regexp_replace(coalesce(a.apartment, ''), '[[:space:]]+', '', 'g')) END AS address_bucket
+          FROM admission_application a
+          WHERE a.id = ANY(${ids})
+        ),
+        missing AS (
+          INSERT INTO admission_receipt_counter (campaign_id)
+          SELECT DISTINCT d.campaign_id FROM drafts d
+          WHERE NOT EXISTS (SELECT 1 FROM admission_receipt_counter rc WHERE rc.campaign_id = d.campaign_id)
+          ON CONFLICT DO NOTHING
+        ),
+        wanted AS (
+          SELECT bucket, window_start, count(*)::int AS n FROM (
+            SELECT 'submission:account:' || lower(acc) AS bucket, ${windowStart(now, rules.account.windowSeconds).toISOString()}::timestamptz AS window_start
+            FROM unnest(${arrayLiteral(items.map((i) => i.accountId))}::text[]) AS acc
+            UNION ALL
+            SELECT d.address_bucket, ${windowStart(now, rules.address.windowSeconds).toISOString()}::timestamptz
+            FROM unnest(${ids}) AS app JOIN drafts d ON d.id = app WHERE d.address_bucket IS NOT NULL
+          ) b GROUP BY bucket, window_start
+        ),
+        counted AS (
+          INSERT INTO admission_rate_counter (bucket, window_start, hits)
+          SELECT bucket, window_start, n FROM wanted ORDER BY bucket
+          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = admission_rate_counter.hits + EXCLUDED.hits
+          RETURNING bucket, hits
+        )
+        SELECT d.id, d.campaign_id, d.address_bucket, NULL::text AS bucket, NULL::int AS hits FROM drafts d
+        UNION ALL
+        SELECT NULL, NULL, NULL, bucket, hits FROM counted`,
+  );
   return {
     drafts: new Map(rows.filter((r) => r.id !== null).map((r) => [r.id!, { id: r.id!, campaign_id: r.campaign_id!, address_bucket: r.address_bucket }])),
     hits: new Map(rows.filter((r) => r.bucket !== null).map((r) => [r.bucket!, Number(r.hits)])),
@@ -415,7 +427,7 @@ async function lockBatch(tx: Transaction, items: PendingSubmission[], rules: Rat
  * Per request, 'account' or 'address' when it goes over its limit, else null. The hits of the
  * batch were counted together; within the batch they are taken in arrival order.
  */
-function overLimits(items: PendingSubmission[], batch: LockedBatch, rules: RateRules['submission']): Array<'account' | 'address' | null> {
+function overLimits(items: PendingSubmission[], batch: PreparedBatch, rules: RateRules['submission']): Array<'account' | 'address' | null> {
   const perItem = items.map((item) => ({
     account: accountBucket('submission', item.accountId),
     address: batch.drafts.get(item.applicationId)?.address_bucket ?? null,

@@ -2,7 +2,7 @@
  * Accounts, their role grants, sessions and failed-login counters. All of it lives in the
  * database, so any app process serves any user.
  */
-import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { isRole, type Actor, type Grant } from '../access/access.ts';
 import type { Executor } from '../db/connect.ts';
 import { account, apiToken, loginAttempt, roleGrant, session } from './auth.schema.ts';
@@ -91,6 +91,51 @@ export async function resolveSession(db: Executor, token: string, now: Date, idl
     secondFactorPending: row.session.secondFactorPending,
     account: row.account,
   };
+}
+
+export interface SessionWithGrants extends ResolvedSession {
+  grants: Grant[];
+}
+
+/**
+ * Resolves many session tokens at once — each live session with its account and the account's
+ * grants, in one statement — and touches the ones last seen over a minute ago in one more. The
+ * request context coalesces the lookups of concurrent requests through this, so a burst (the
+ * admission opening minute) costs one round trip per group of requests instead of two per
+ * request (DESIGN.md "Scale-out": round trips are the budget). Keys of the map are the tokens.
+ */
+export async function resolveSessions(db: Executor, tokens: readonly string[], now: Date, idleMinutes: number): Promise<Map<string, SessionWithGrants>> {
+  const byDigest = new Map<string, string[]>();
+  for (const token of tokens) {
+    const id = tokenDigest(token);
+    byDigest.set(id, [...(byDigest.get(id) ?? []), token]);
+  }
+  const out = new Map<string, SessionWithGrants>();
+  if (byDigest.size === 0) return out;
+  const rows = await db
+    .select({
+      session,
+      account,
+      grants: sql<Array<{ role: string; municipalityId: number | null; organizationId: string | null }> | null>`(
+        SELECT jsonb_agg(jsonb_build_object('role', g.role, 'municipalityId', g.municipality_id, 'organizationId', g.organization_id))
+        FROM role_grant g WHERE g.account_id = ${account.id})`,
+    })
+    .from(session)
+    .innerJoin(account, eq(account.id, session.accountId))
+    .where(and(inArray(session.id, [...byDigest.keys()]), gt(session.expiresAt, now), isNull(account.disabledAt)));
+  const stale = rows.filter((row) => now.getTime() - row.session.lastSeenAt.getTime() > 60_000).map((row) => row.session.id);
+  if (stale.length > 0) {
+    await db
+      .update(session)
+      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + idleMinutes * 60_000) })
+      .where(inArray(session.id, stale));
+  }
+  for (const row of rows) {
+    const grants = (row.grants ?? []).flatMap((g) => (isRole(g.role) ? [{ role: g.role, municipalityId: g.municipalityId, organizationId: g.organizationId }] : []));
+    const resolved: SessionWithGrants = { id: row.session.id, csrfToken: row.session.csrfToken, secondFactorPending: row.session.secondFactorPending, account: row.account, grants };
+    for (const token of byDigest.get(row.session.id) ?? []) out.set(token, resolved);
+  }
+  return out;
 }
 
 export async function completeSecondFactor(db: Executor, sessionId: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { anonymous, type Actor } from '../access/access.ts';
-import { actorFromApiToken, actorOf, grantsOf, resolveSession, type ResolvedSession } from '../auth/accounts.ts';
+import { actorFromApiToken, actorOf, resolveSessions, type ResolvedSession, type SessionWithGrants } from '../auth/accounts.ts';
 import { randomToken, safeEqual } from '../auth/tokens.ts';
 import type { AuditOrigin } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
@@ -47,7 +47,52 @@ export function cookieOptions(context: AppContext, maxAgeSeconds?: number) {
   };
 }
 
+/**
+ * Coalesces the session lookups of concurrent requests: the tokens that arrive while the event
+ * loop handles one round of sockets (and while a lookup is on the database) are resolved
+ * together in one statement (accounts.ts resolveSessions). At most `maxInFlight` lookups run at
+ * once, so a burst cannot take the whole database pool for sessions.
+ */
+export function sessionLoader(context: AppContext, maxInFlight = 2) {
+  let waiting = new Map<string, Array<{ resolve: (s: SessionWithGrants | null) => void; reject: (e: unknown) => void }>>();
+  let scheduled = false;
+  let inFlight = 0;
+  const run = () => {
+    scheduled = false;
+    if (waiting.size === 0 || inFlight >= maxInFlight) return;
+    const batch = waiting;
+    waiting = new Map();
+    inFlight += 1;
+    resolveSessions(context.db, [...batch.keys()], context.clock.now(), context.config.sessionIdleMinutes)
+      .then(
+        (found) => {
+          for (const [token, callers] of batch) for (const c of callers) c.resolve(found.get(token) ?? null);
+        },
+        (error: unknown) => {
+          for (const callers of batch.values()) for (const c of callers) c.reject(error);
+        },
+      )
+      .finally(() => {
+        inFlight -= 1;
+        schedule();
+      });
+  };
+  const schedule = () => {
+    if (scheduled || waiting.size === 0) return;
+    scheduled = true;
+    setImmediate(run);
+  };
+  return (token: string): Promise<SessionWithGrants | null> =>
+    new Promise((resolve, reject) => {
+      const callers = waiting.get(token);
+      if (callers) callers.push({ resolve, reject });
+      else waiting.set(token, [{ resolve, reject }]);
+      schedule();
+    });
+}
+
 export function registerRequestContext(app: FastifyInstance, context: AppContext): void {
+  const loadSession = sessionLoader(context);
   app.decorateRequest('actor', null as unknown as never);
   app.decorateRequest('locale', 'ru' as Locale);
   app.decorateRequest('theme', 'standard' as Theme);
@@ -75,12 +120,12 @@ export function registerRequestContext(app: FastifyInstance, context: AppContext
     } else {
       const token = request.cookies[SESSION_COOKIE];
       if (token) {
-        const resolved = await resolveSession(context.db, token, now, context.config.sessionIdleMinutes);
+        const resolved = await loadSession(token);
         if (resolved) {
           request.userSession = resolved;
           cookieAuthenticated = true;
           if (!resolved.secondFactorPending) {
-            request.actor = actorOf(resolved.account, await grantsOf(context.db, resolved.account.id), 'session');
+            request.actor = actorOf(resolved.account, resolved.grants, 'session');
           }
         } else {
           reply.clearCookie(SESSION_COOKIE, { path: '/' });
