@@ -16,6 +16,7 @@ import {
   diaryChildren,
   diaryMarks,
   diaryWeek,
+  isLessonOfPupil,
   feedCalendar,
   feedState,
   noticePreference,
@@ -25,6 +26,8 @@ import {
   setNoticePreference,
   type DiaryChild,
 } from './diary.service.ts';
+import { loadAttachment } from './lesson.service.ts';
+import { sendAttachment } from './lesson.routes.tsx';
 import { DiaryEmptyView, DiaryMarksView, DiarySettingsView, DiaryWeekView } from './views/diary.tsx';
 
 function one(value: unknown): string {
@@ -59,6 +62,17 @@ export function registerDiaryRoutes(app: FastifyInstance, context: AppContext): 
     const week = one(query.week);
     const day = isIsoDate(week) ? week : regionToday(context.clock);
     return sendPage(request, reply, title, <DiaryWeekView children={children} child={child} week={await diaryWeek(db, child.id, day)} />);
+  });
+
+  // A homework file of a lesson in the child's diary (their own child or themself only; any
+  // other lesson is "not found"), sent as a download like the teacher's.
+  app.get('/diary/lessons/:lessonId/attachments/:attachmentId', { schema: { hide: true } }, async (request, reply) => {
+    const params = request.params as { lessonId: string; attachmentId: string };
+    const childParam = one(((request.query ?? {}) as Record<string, unknown>).child);
+    if (!isUuid(params.lessonId) || !isUuid(params.attachmentId)) throw errors.notFound();
+    const { child } = await load(request, childParam);
+    if (!child || !(await isLessonOfPupil(db, child.id, params.lessonId))) throw errors.notFound();
+    return sendAttachment(reply, await loadAttachment(db, params.lessonId, params.attachmentId));
   });
 
   app.get('/diary/marks', { schema: { hide: true } }, async (request, reply) => {

@@ -73,6 +73,8 @@ export interface DiaryWeek {
   previous: string;
   next: string;
   days: Array<{ date: string; lessons: PupilWeekLesson[] }>;
+  /** The homework files of the week's lessons (names and sizes, no content). */
+  attachments: Array<{ lessonId: string; id: string; fileName: string; sizeBytes: number }>;
 }
 
 /** The pupil's week starting on the Monday of `anyDay`, day by day (Monday–Saturday). */
@@ -82,7 +84,24 @@ export async function diaryWeek(db: Executor, pupilId: string, anyDay: string): 
   const days = Array.from({ length: 6 }, (_, i) => addDays(weekStart, i)).map((date) => ({ date, lessons: lessons.filter((l) => l.heldOn === date) }));
   // Saturday only when it has lessons (a five-day school shows five days)
   if (days[5]!.lessons.length === 0) days.pop();
-  return { weekStart, previous: addDays(weekStart, -7), next: addDays(weekStart, 7), days };
+  const attachments = lessons.flatMap((l) => l.attachments.map((f) => ({ lessonId: l.id, ...f })));
+  return { weekStart, previous: addDays(weekStart, -7), next: addDays(weekStart, 7), days, attachments };
+}
+
+/**
+ * Whether a lesson is in the pupil's diary: the pupil was in its class on its day (and in its
+ * subgroup, if any) — the same rule as `pupilWeek`. A family downloads homework files only of
+ * such lessons.
+ */
+export async function isLessonOfPupil(db: Executor, pupilId: string, lessonId: string): Promise<boolean> {
+  const rows = await queryRows<{ ok: number }>(
+    db,
+    sql`SELECT 1 AS ok FROM lesson l JOIN teaching_assignment ta ON ta.id = l.assignment_id
+         WHERE l.id = ${lessonId}
+           AND EXISTS (SELECT 1 FROM class_enrolment e WHERE e.pupil_id = ${pupilId} AND e.class_id = l.class_id AND e.starts_on <= l.held_on AND (e.ends_on IS NULL OR e.ends_on >= l.held_on))
+           AND (ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.subgroup_id = ta.subgroup_id AND m.pupil_id = ${pupilId}))`,
+  );
+  return rows.length > 0;
 }
 
 // Marks by subject and term -----------------------------------------------------------------------

@@ -412,55 +412,53 @@ export async function weekOfTeacher(db: Executor, teacherId: string, weekStart: 
 export interface PupilWeekLesson extends WeekLesson {
   marks: Array<{ value: number; workKind: string; weight: number; comment: string }>;
   attendance: AttendanceCode | null;
+  /** The lesson's homework files (names and sizes, no content). */
+  attachments: Array<{ id: string; fileName: string; sizeBytes: number }>;
+}
+
+function jsonArray<T>(value: unknown): T[] {
+  if (value === null || value === undefined) return [];
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T[];
 }
 
 /**
  * A pupil's week (the diary): the lessons of the classes the pupil was in on each day of the
- * week (a subgroup's lessons only for its members), with topic, homework and that pupil's marks
- * and attendance. Three indexed queries: the stays (class_enrolment_pupil), the lessons
- * (lesson_class_day), the pupil's marks and attendance for those lessons (mark_pupil_lesson,
- * attendance_pupil).
+ * week (a subgroup's lessons only for its members), with topic, homework, its files and that
+ * pupil's marks and attendance. One statement (the parents' evening is round-trip bound): the
+ * stays (class_enrolment_pupil) as a CTE, the lessons by class and day (lesson_class_day), and
+ * per lesson the pupil's marks (mark_pupil_lesson), attendance (attendance_pupil) and the files
+ * (lesson_attachment_lesson) as correlated subqueries.
  */
 export async function pupilWeek(db: Executor, pupilId: string, weekStart: string): Promise<PupilWeekLesson[]> {
   const weekEnd = addDays(weekStart, 6);
-  const stays = await queryRows<{ class_id: string; starts_on: string; ends_on: string | null }>(
-    db,
-    sql`SELECT class_id, starts_on::text AS starts_on, ends_on::text AS ends_on FROM class_enrolment
-         WHERE pupil_id = ${pupilId} AND starts_on <= ${weekEnd} AND (ends_on IS NULL OR ends_on >= ${weekStart})`,
-  );
-  if (stays.length === 0) return [];
-  const classIds = [...new Set(stays.map((s) => s.class_id))];
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`SELECT ${weekLessonColumns}
+    sql`WITH stays AS (
+          SELECT class_id, starts_on, ends_on FROM class_enrolment
+           WHERE pupil_id = ${pupilId} AND starts_on <= ${weekEnd} AND (ends_on IS NULL OR ends_on >= ${weekStart})
+        )
+        SELECT ${weekLessonColumns},
+               (SELECT json_agg(json_build_object('value', m.value, 'workKind', m.work_kind, 'weight', m.weight::text, 'comment', m.comment) ORDER BY m.entered_at, m.id)
+                  FROM mark m WHERE m.pupil_id = ${pupilId} AND m.lesson_id = l.id) AS marks,
+               (SELECT a.code FROM attendance a WHERE a.pupil_id = ${pupilId} AND a.lesson_id = l.id) AS attendance,
+               (SELECT json_agg(json_build_object('id', f.id, 'fileName', f.file_name, 'sizeBytes', f.size_bytes) ORDER BY f.uploaded_at, f.id)
+                  FROM lesson_attachment f WHERE f.lesson_id = l.id) AS attachments
           FROM lesson l
           JOIN teaching_assignment ta ON ta.id = l.assignment_id
           JOIN subject s ON s.code = ta.subject_code
           JOIN school_class c ON c.id = l.class_id
           LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
-         WHERE l.class_id = ANY(${sqlUuidArray(classIds)}) AND l.held_on BETWEEN ${weekStart} AND ${weekEnd}
+         WHERE l.class_id IN (SELECT class_id FROM stays) AND l.held_on BETWEEN ${weekStart} AND ${weekEnd}
+           AND EXISTS (SELECT 1 FROM stays st WHERE st.class_id = l.class_id AND st.starts_on <= l.held_on AND (st.ends_on IS NULL OR st.ends_on >= l.held_on))
            AND (ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.subgroup_id = ta.subgroup_id AND m.pupil_id = ${pupilId}))
          ORDER BY l.held_on, l.lesson_number, s.sort, l.id`,
   );
-  const lessons = rows
-    .map(toWeekLesson)
-    .filter((l) => stays.some((s) => s.class_id === l.classId && String(s.starts_on).slice(0, 10) <= l.heldOn && (s.ends_on === null || String(s.ends_on).slice(0, 10) >= l.heldOn)));
-  if (lessons.length === 0) return [];
-  const ids = lessons.map((l) => l.id);
-  const facts = await queryRows<{ kind: string; lesson_id: string; value: number | null; work_kind: string | null; weight: string | null; comment: string | null; code: string | null }>(
-    db,
-    sql`SELECT 'm' AS kind, lesson_id, value, work_kind, weight::text AS weight, comment, NULL AS code FROM mark WHERE pupil_id = ${pupilId} AND lesson_id = ANY(${sqlUuidArray(ids)})
-        UNION ALL
-        SELECT 'a', lesson_id, NULL, NULL, NULL, NULL, code FROM attendance WHERE pupil_id = ${pupilId} AND lesson_id = ANY(${sqlUuidArray(ids)})`,
-  );
-  const byLesson = new Map<string, PupilWeekLesson>(lessons.map((l) => [l.id, { ...l, marks: [], attendance: null }]));
-  for (const f of facts) {
-    const l = byLesson.get(f.lesson_id);
-    if (!l) continue;
-    if (f.kind === 'm') l.marks.push({ value: Number(f.value), workKind: String(f.work_kind), weight: Number(f.weight), comment: f.comment ?? '' });
-    else l.attendance = f.code as AttendanceCode;
-  }
-  return [...byLesson.values()];
+  return rows.map((r) => ({
+    ...toWeekLesson(r),
+    marks: jsonArray<{ value: unknown; workKind: unknown; weight: unknown; comment: unknown }>(r.marks).map((m) => ({ value: Number(m.value), workKind: String(m.workKind), weight: Number(m.weight), comment: typeof m.comment === 'string' ? m.comment : '' })),
+    attendance: (r.attendance as AttendanceCode | null) ?? null,
+    attachments: jsonArray<{ id: string; fileName: string; sizeBytes: unknown }>(r.attachments).map((f) => ({ id: String(f.id), fileName: String(f.fileName), sizeBytes: Number(f.sizeBytes) })),
+  }));
 }
 
 // The gradebook -----------------------------------------------------------------------------------

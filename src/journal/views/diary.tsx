@@ -111,6 +111,20 @@ export function DiaryWeekView(props: { children: readonly DiaryChild[]; child: D
                         <strong>{t({ ru: 'Д/з', en: 'Homework' })}:</strong> {l.homework}
                       </div>
                     ) : null}
+                    {w.attachments.some((f) => f.lessonId === l.id) ? (
+                      <ul class="attachments" aria-label={t({ ru: 'Файлы к домашнему заданию', en: 'Homework files' })}>
+                        {w.attachments
+                          .filter((f) => f.lessonId === l.id)
+                          .map((f) => (
+                            <li key={f.id}>
+                              <a href={`/diary/lessons/${l.id}/attachments/${f.id}?child=${props.child.id}`} download>
+                                {f.fileName}
+                              </a>{' '}
+                              <small>({Math.max(1, Math.round(f.sizeBytes / 1024))} {t({ ru: 'КБ', en: 'KB' })})</small>
+                            </li>
+                          ))}
+                      </ul>
+                    ) : null}
                   </td>
                   <td>
                     {l.marks.map((m) => (
