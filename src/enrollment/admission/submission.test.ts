@@ -258,7 +258,7 @@ describe('submitting a draft at the opening minute', () => {
   });
 });
 
-describe('two app processes on one PostgreSQL', { skip: !testOnPostgres }, () => {
+describe('two app processes on one PostgreSQL', { skip: testOnPostgres ? false : 'needs PostgreSQL: set TEST_DATABASE_URL (PGlite is one process, two app instances cannot share it)' }, () => {
   test('share one gap-free, unique receipt sequence', async () => {
     const t = await createTestApp();
     const second = await connectDatabase({ databaseUrl: t.database.url!, poolSize: 5 });
