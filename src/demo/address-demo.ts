@@ -10,15 +10,14 @@
  * Deterministic: its own Random stream per municipality, ids from the generator, GAR OBJECTIDs
  * from a counter. Rows go through a BulkSink with column names taken from the Drizzle mirrors.
  */
-import { getTableColumns, getTableName } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { getTableName } from 'drizzle-orm';
 import type { Executor } from '../platform/db/connect.ts';
 import { krasnodarMunicipalities } from '../registry/krasnodar-krai.ts';
 import { houseRow, objectLabel } from '../registry/address.service.ts';
 import { nameWords, nameSearchKey } from '../registry/address.normalize.ts';
 import { addressHouse, addressObject, addressObjectWord } from '../registry/address.schema.ts';
 import { territoryAct, territoryRule } from '../registry/territory.schema.ts';
-import { BulkSink, type TableSpec } from './bulk-insert.ts';
+import { BulkSink, columnsOf, type TableSpec } from './bulk-insert.ts';
 import { cityStreets, places, streets } from './places.ts';
 import { Random, apportion } from './random.ts';
 
@@ -47,14 +46,6 @@ export interface AddressDemoReport {
   serverMs: Record<string, number>;
 }
 
-function columnsOf<T extends PgTable>(table: T, keys: ReadonlyArray<keyof T['_']['columns'] & string>): Array<readonly [string, string]> {
-  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
-  return keys.map((key) => {
-    const column = columns[key]!;
-    const type = column.getSQLType();
-    return [column.name, type === 'timestamp with time zone' ? 'timestamptz' : type] as const;
-  });
-}
 
 const objectColumns = ['id', 'objectId', 'level', 'kind', 'name', 'typeName', 'parentId', 'municipalityId', 'label', 'searchKey'] as const;
 const houseColumns = ['id', 'objectId', 'parentId', 'settlementId', 'municipalityId', 'houseNumber', 'building', 'structure', 'numberKey', 'numberInt', 'residential', 'label'] as const;

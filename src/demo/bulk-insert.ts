@@ -5,7 +5,8 @@
  * is on the server the generator builds the next (at most one statement in flight), so on a
  * real PostgreSQL the two cores work at once.
  */
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from '../platform/db/connect.ts';
 
 export interface TableSpec {
@@ -122,4 +123,14 @@ export class BulkSink {
     await this.inflight;
     if (this.failure) throw this.failure;
   }
+}
+
+/** Column names and SQL types of a Drizzle table's keys, for a bulk-insert table spec. */
+export function columnsOf<T extends PgTable>(table: T, keys: ReadonlyArray<keyof T['_']['columns'] & string>): Array<readonly [string, string]> {
+  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
+  return keys.map((key) => {
+    const column = columns[key]!;
+    const type = column.getSQLType();
+    return [column.name, type === 'timestamp with time zone' ? 'timestamptz' : type] as const;
+  });
 }

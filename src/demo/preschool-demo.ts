@@ -15,13 +15,12 @@
  * BulkSink (one unnest INSERT per table and batch), with table and column names taken from the
  * Drizzle mirrors in preschool.schema.ts.
  */
-import { getTableColumns, getTableName, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { getTableName, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../platform/db/connect.ts';
 import { formatApplicationNumber } from '../enrollment/preschool/application.service.ts';
 import { kindergartenGroup, preschoolApplication, preschoolPreference, preschoolStatusChange } from '../enrollment/preschool/preschool.schema.ts';
 import { ageGroupFor, ageInMonths, getPreschoolSettings, listAllReference } from '../enrollment/preschool/reference.service.ts';
-import { BulkSink, type TableSpec } from './bulk-insert.ts';
+import { BulkSink, columnsOf, type TableSpec } from './bulk-insert.ts';
 import { dayOf, isoDate, referenceDay, yearOfDay } from './calendar.ts';
 import { Random, cumulativeOf } from './random.ts';
 
@@ -61,14 +60,6 @@ export interface PreschoolDemoReport {
 
 // --- Table specs from the Drizzle mirrors --------------------------------------------------------
 
-function columnsOf<T extends PgTable>(table: T, keys: ReadonlyArray<keyof T['_']['columns'] & string>): Array<readonly [string, string]> {
-  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
-  return keys.map((key) => {
-    const column = columns[key]!;
-    const type = column.getSQLType();
-    return [column.name, type === 'timestamp with time zone' ? 'timestamptz' : type] as const;
-  });
-}
 
 export const preschoolTableSpecs: TableSpec[] = [
   {
