@@ -35,6 +35,7 @@ import { connectDatabase } from '../src/platform/db/connect.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { installRegion } from '../src/registry/region.service.ts';
 import { applicationIdOf, makeClient, percentile, sleep, type Answer } from './admission/load.ts';
+import { freePort, startServer, stopServer, type Server } from './support/server.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -52,10 +53,15 @@ const KILL_CHILDREN = Math.min(CHILDREN, option('kill-children', CHILDREN));
 // --quick: seed and the closed-loop burst only (no pgbench, no other phases, nothing recorded) — for profiling.
 const QUICK = argv.includes('--quick');
 const record = !argv.includes('--no-record') && !QUICK;
-const keep = argv.includes('--keep');
+const keep = argv.includes('--keep') || argv.includes('--seed-only');
+// --seed-only: seed, print the database's name and stop, keeping it (for EXPLAIN and profiling).
+const SEED_ONLY = argv.includes('--seed-only');
 const benchmarksFile = path.join(root, 'docs/benchmarks.md');
 const sectionTitle = '## Admission opening minute (`npm run bench:admission`)';
 const RETRY_EVERY = 33;
+// Open loop: connections per server process (a load balancer's upstream pool); requests beyond
+// them wait in the generator, their latency counted from when they were due.
+const OPEN_LOOP_CONNECTIONS = option('open-loop-connections', 256);
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -68,16 +74,6 @@ async function admin(query: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // Seed ----------------------------------------------------------------------------------------
@@ -169,40 +165,6 @@ function keepSessionsFresh(pool: pg.Pool, position: () => number, perSecond: () 
 }
 
 // Server --------------------------------------------------------------------------------------
-
-interface Server {
-  port: number;
-  child: ChildProcess;
-}
-
-async function startServer(databaseUrl: string, port: number): Promise<Server> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RUN_WORKERS: 'false', DEMO_MODE: 'false', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not start in 120 s')), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('Prostor is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-  });
-  child.stdout!.resume();
-  return { port, child };
-}
-
-async function stopServer(server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    server.child.once('exit', () => resolve());
-    server.child.kill(signal);
-  });
-}
 
 // pgbench -------------------------------------------------------------------------------------
 
@@ -324,7 +286,7 @@ interface OpenLoopResult {
 
 /** Open loop: `rate` requests per second for `seconds`, whatever the answers (no retries). */
 async function openLoop(ports: number[], indices: number[], rate: number, seconds: number): Promise<OpenLoopResult> {
-  const clients = ports.map((port) => makeClient({ port }, 4096));
+  const clients = ports.map((port) => makeClient({ port }, OPEN_LOOP_CONNECTIONS));
   const total = Math.min(indices.length, Math.round(rate * seconds));
   const result: OpenLoopResult = { offered: 0, offeredPerSecond: 0, ok: 0, shed: 0, noAnswer: 0, other: 0, latencies: [], acknowledged: new Map(), notAccepted: [] };
   const pending: Array<Promise<void>> = [];
@@ -430,6 +392,7 @@ async function main(): Promise<void> {
     await seed(pool);
     const seedMs = performance.now() - t0;
     log(`seeded ${fmt(CHILDREN)} children, guardians, accounts, sessions and drafts in ${fmt(seedMs / 1000, 1)} s`);
+    if (SEED_ONLY) return;
 
     // 1. The yardstick.
     await pool.query('CREATE TABLE bench_insert (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL)');

@@ -12,7 +12,8 @@
  *
  * 1. guardians' accounts with live sessions (20,000 guardians of Krasnodar pupils) and teachers'
  *    accounts with sessions for 2,000 sampled lessons, written set-based;
- * 2. the real server as a child process (`src/main.ts`, workers off) and a keep-alive load
+ * 2. the real server as child processes (`src/main.ts`, workers off, `--servers N`, default 2 —
+ *    one per core, as behind a load balancer) and a keep-alive load
  *    generator in this process (bench/journal/load.ts): diary week pages (HTML, each a different
  *    guardian, child and week of the term), closed loop;
  * 3. saving a mark (POST /api/v1/journal/lessons/:id/cells) by teachers, closed loop, alone;
@@ -20,7 +21,7 @@
  * 5. the yardstick: pgbench running the diary's lesson query (the week of a pupil's class) alone.
  * Figures with date and machine are appended to docs/benchmarks.md.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +34,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { installRegion } from '../src/registry/region.service.ts';
 import { generateTerm } from './journal/generate.ts';
 import { closedLoop, type LoadResult, type Request } from './journal/load.ts';
+import { startServers, stopServer, type Server } from './support/server.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const argv = process.argv.slice(2);
@@ -41,6 +43,8 @@ const SCALE = option('scale', 1.3);
 const SECONDS = option('seconds', 20);
 const CONNECTIONS = option('connections', 32);
 const MARK_CONNECTIONS = option('mark-connections', 4);
+// App processes on the one database, one per core, as behind a load balancer.
+const SERVERS = option('servers', 2);
 const GUARDIANS = 20_000;
 const TARGETS = 2_000;
 const record = !argv.includes('--no-record');
@@ -68,27 +72,6 @@ async function admin(query: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RUN_WORKERS: 'false', DEMO_MODE: 'false', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not start in 120 s')), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('Prostor is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-  });
-  child.stdout!.resume();
-  return child;
 }
 
 function pgbenchDiaryQuery(databaseUrl: string, clients: number, seconds: number): { tps: number; latencyMs: number } {
@@ -126,7 +109,7 @@ async function main(): Promise<void> {
   log(`database ${name}`);
   const handle = await connectDatabase({ databaseUrl, poolSize: 4 });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
-  let server: ChildProcess | null = null;
+  let servers: Server[] = [];
   const started = new Date();
   try {
     const timings: Array<[string, number]> = [];
@@ -157,33 +140,39 @@ async function main(): Promise<void> {
 
     // 1. Sessions for guardians and teachers, set-based.
     t0 = performance.now();
-    await pool.query(`
-      CREATE TABLE bench_guardian AS
-      SELECT (row_number() OVER (ORDER BY guardian_id) - 1)::int AS i, guardian_id, child_id FROM (
-        SELECT DISTINCT ON (gl.guardian_id) gl.guardian_id, gl.child_id
-          FROM guardian_link gl JOIN class_enrolment e ON e.pupil_id = gl.child_id AND e.municipality_id = 1 AND e.ends_on IS NULL
-         WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.person_id = gl.guardian_id)
-           AND EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = e.class_id)
-         ORDER BY gl.guardian_id, gl.child_id) g
-      ORDER BY md5(guardian_id::text) LIMIT ${GUARDIANS}`);
-    await pool.query(`CREATE UNIQUE INDEX ON bench_guardian (i)`);
-    await pool.query(`INSERT INTO account (id, login, password_hash, person_id, display_name) SELECT md5('bg' || i)::uuid, 'bench-guardian-' || i, NULL, guardian_id, 'Родитель ' || i FROM bench_guardian`);
-    await pool.query(`INSERT INTO role_grant (account_id, role) SELECT md5('bg' || i)::uuid, 'guardian' FROM bench_guardian`);
-    await pool.query(`
-      INSERT INTO session (id, account_id, csrf_token, created_at, last_seen_at, expires_at)
-      SELECT encode(sha256(convert_to('bench-guardian-session-' || i, 'UTF8')), 'hex'), md5('bg' || i)::uuid, 'bench-csrf-' || i, now(), now(), now() + interval '1 day' FROM bench_guardian`);
-    await pool.query(`
-      CREATE TABLE bench_target AS
-      SELECT (row_number() OVER (ORDER BY md5(l.id::text)) - 1)::int AS i, l.id AS lesson_id, ta.teacher_id, ta.organization_id, p.pupil_id
-        FROM (SELECT id, assignment_id, class_id FROM lesson WHERE municipality_id = 1 AND status = 'held' ORDER BY md5(id::text) LIMIT ${TARGETS}) l
-        JOIN teaching_assignment ta ON ta.id = l.assignment_id AND ta.subgroup_id IS NULL
-        JOIN LATERAL (SELECT pupil_id FROM class_enrolment e WHERE e.class_id = l.class_id AND e.ends_on IS NULL ORDER BY md5(e.pupil_id::text) LIMIT 1) p ON true
-       WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.person_id = ta.teacher_id)`);
-    await pool.query(`INSERT INTO account (id, login, password_hash, person_id, display_name) SELECT DISTINCT md5('bt' || teacher_id)::uuid, 'bench-teacher-' || teacher_id, NULL, teacher_id, 'Учитель' FROM bench_target`);
-    await pool.query(`INSERT INTO role_grant (account_id, role, organization_id) SELECT DISTINCT md5('bt' || teacher_id)::uuid, 'teacher', organization_id FROM bench_target ON CONFLICT DO NOTHING`);
-    await pool.query(`
-      INSERT INTO session (id, account_id, csrf_token, created_at, last_seen_at, expires_at)
-      SELECT DISTINCT encode(sha256(convert_to('bench-teacher-session-' || teacher_id, 'UTF8')), 'hex'), md5('bt' || teacher_id)::uuid, 'bench-csrf-t', now(), now(), now() + interval '1 day' FROM bench_target`);
+    // A kept database (--database) already has them from its first run: only refresh the sessions.
+    const alreadyThere = (await pool.query(`SELECT to_regclass('bench_guardian') IS NOT NULL AS there`)).rows[0].there as boolean;
+    if (alreadyThere) {
+      await pool.query(`UPDATE session SET last_seen_at = now(), expires_at = now() + interval '1 day' WHERE account_id IN (SELECT id FROM account WHERE login LIKE 'bench-%')`);
+    } else {
+      await pool.query(`
+        CREATE TABLE bench_guardian AS
+        SELECT (row_number() OVER (ORDER BY guardian_id) - 1)::int AS i, guardian_id, child_id FROM (
+          SELECT DISTINCT ON (gl.guardian_id) gl.guardian_id, gl.child_id
+            FROM guardian_link gl JOIN class_enrolment e ON e.pupil_id = gl.child_id AND e.municipality_id = 1 AND e.ends_on IS NULL
+           WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.person_id = gl.guardian_id)
+             AND EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = e.class_id)
+           ORDER BY gl.guardian_id, gl.child_id) g
+        ORDER BY md5(guardian_id::text) LIMIT ${GUARDIANS}`);
+      await pool.query(`CREATE UNIQUE INDEX ON bench_guardian (i)`);
+      await pool.query(`INSERT INTO account (id, login, password_hash, person_id, display_name) SELECT md5('bg' || i)::uuid, 'bench-guardian-' || i, NULL, guardian_id, 'Родитель ' || i FROM bench_guardian`);
+      await pool.query(`INSERT INTO role_grant (account_id, role) SELECT md5('bg' || i)::uuid, 'guardian' FROM bench_guardian`);
+      await pool.query(`
+        INSERT INTO session (id, account_id, csrf_token, created_at, last_seen_at, expires_at)
+        SELECT encode(sha256(convert_to('bench-guardian-session-' || i, 'UTF8')), 'hex'), md5('bg' || i)::uuid, 'bench-csrf-' || i, now(), now(), now() + interval '1 day' FROM bench_guardian`);
+      await pool.query(`
+        CREATE TABLE bench_target AS
+        SELECT (row_number() OVER (ORDER BY md5(l.id::text)) - 1)::int AS i, l.id AS lesson_id, ta.teacher_id, ta.organization_id, p.pupil_id
+          FROM (SELECT id, assignment_id, class_id FROM lesson WHERE municipality_id = 1 AND status = 'held' ORDER BY md5(id::text) LIMIT ${TARGETS}) l
+          JOIN teaching_assignment ta ON ta.id = l.assignment_id AND ta.subgroup_id IS NULL
+          JOIN LATERAL (SELECT pupil_id FROM class_enrolment e WHERE e.class_id = l.class_id AND e.ends_on IS NULL ORDER BY md5(e.pupil_id::text) LIMIT 1) p ON true
+         WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.person_id = ta.teacher_id)`);
+      await pool.query(`INSERT INTO account (id, login, password_hash, person_id, display_name) SELECT DISTINCT md5('bt' || teacher_id)::uuid, 'bench-teacher-' || teacher_id, NULL, teacher_id, 'Учитель' FROM bench_target`);
+      await pool.query(`INSERT INTO role_grant (account_id, role, organization_id) SELECT DISTINCT md5('bt' || teacher_id)::uuid, 'teacher', organization_id FROM bench_target ON CONFLICT DO NOTHING`);
+      await pool.query(`
+        INSERT INTO session (id, account_id, csrf_token, created_at, last_seen_at, expires_at)
+        SELECT DISTINCT encode(sha256(convert_to('bench-teacher-session-' || teacher_id, 'UTF8')), 'hex'), md5('bt' || teacher_id)::uuid, 'bench-csrf-t', now(), now(), now() + interval '1 day' FROM bench_target`);
+    }
     await pool.query('VACUUM ANALYZE bench_guardian, bench_target, account, role_grant, session');
     timings.push([`sessions for ${fmt(GUARDIANS)} guardians and the teachers of ${fmt(TARGETS)} lessons`, performance.now() - t0]);
     const guardians = (await pool.query('SELECT i, child_id FROM bench_guardian ORDER BY i')).rows as Array<{ i: number; child_id: string }>;
@@ -195,8 +184,8 @@ async function main(): Promise<void> {
     const { size } = (await pool.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`)).rows[0] as { size: string };
 
     // 2–4. The server and the load.
-    const port = 3900 + Math.floor(Math.random() * 500);
-    server = await startServer(databaseUrl, port);
+    servers = await startServers(databaseUrl, SERVERS);
+    const port = servers.map((s) => s.port);
     const diary = (i: number): Request => {
       const g = guardians[(i * 7919) % guardians.length]!;
       return { method: 'GET', path: `/diary?child=${g.child_id}&week=${WEEKS[i % WEEKS.length]}`, headers: { cookie: `prostor_session=bench-guardian-session-${g.i}` } };
@@ -219,8 +208,8 @@ async function main(): Promise<void> {
     log(`marks: ${describe(saveAlone)}`);
     const [diaryMixed, saveMixed] = await Promise.all([closedLoop(port, CONNECTIONS, SECONDS, diary), closedLoop(port, MARK_CONNECTIONS, SECONDS, save)]);
     log(`mixed: diary ${describe(diaryMixed)}; marks ${describe(saveMixed)}`);
-    server.kill('SIGTERM');
-    server = null;
+    await Promise.all(servers.map((s) => stopServer(s)));
+    servers = [];
 
     // 5. The yardstick.
     const yardstick = pgbenchDiaryQuery(databaseUrl, CONNECTIONS, 15);
@@ -256,12 +245,12 @@ async function main(): Promise<void> {
     if (record) {
       let doc = fs.existsSync(benchmarksFile) ? fs.readFileSync(benchmarksFile, 'utf8') : '# Benchmarks\n';
       if (!doc.includes(sectionTitle)) {
-        doc = `${doc.trimEnd()}\n\n${sectionTitle}\n\nThe diary and the gradebook under a municipality's evening load (\`bench/journal.bench.ts\`): the demo generator's region with Krasnodar's journal for one full term, the real server as a child process and a keep-alive load generator in the same run.\n`;
+        doc = `${doc.trimEnd()}\n\n${sectionTitle}\n\nThe diary and the gradebook under a municipality's evening load (\`bench/journal.bench.ts\`): the demo generator's region with Krasnodar's journal for one full term, the real server as child processes and a keep-alive load generator in the same run.\n`;
       }
       fs.writeFileSync(benchmarksFile, `${doc.trimEnd()}\n\n${lines.join('\n')}`);
     }
   } finally {
-    if (server) server.kill('SIGTERM');
+    await Promise.all(servers.map((s) => stopServer(s)));
     await pool.end();
     await handle.close();
     if (keep) log(`kept database ${name}`);

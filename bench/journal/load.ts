@@ -1,16 +1,14 @@
 /**
- * The parents' evening load generator: HTTP/1.1 keep-alive clients (node:http, like autocannon)
- * in the benchmark's own process. Closed loop — N connections, each sending its next request as
- * soon as the previous one is answered — for a fixed time, recording each request's latency.
+ * The parents' evening load generator: keep-alive connections from the benchmarks' lean HTTP
+ * client (bench/support/http.ts) in the benchmark's own process. Closed loop — N connections,
+ * each sending its next request as soon as the previous one is answered — for a fixed time,
+ * recording each request's latency. With several server processes the connections are spread
+ * over them, as a load balancer would.
  */
-import http from 'node:http';
+import { httpPool, percentile, type HttpRequest } from '../support/http.ts';
 
-export interface Request {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-}
+export { percentile };
+export type Request = HttpRequest;
 
 export interface LoadResult {
   requests: number;
@@ -25,34 +23,13 @@ export interface LoadResult {
   bytesAverage: number;
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function send(agent: http.Agent, port: number, r: Request): Promise<{ status: number; bytes: number }> {
-  return new Promise((resolve) => {
-    const request = http.request(
-      { host: '127.0.0.1', port, method: r.method, path: r.path, agent, headers: { ...r.headers, ...(r.body ? { 'content-length': String(Buffer.byteLength(r.body)) } : {}) }, timeout: 30_000 },
-      (response) => {
-        let bytes = 0;
-        response.on('data', (c: Buffer) => (bytes += c.length));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
-        response.on('error', () => resolve({ status: 0, bytes }));
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', () => resolve({ status: 0, bytes: 0 }));
-    request.end(r.body);
-  });
-}
-
 /**
- * Runs `connections` closed loops for `seconds`; `next(i)` makes the i-th request. The first
- * `warmupSeconds` are not counted.
+ * Runs `connections` closed loops for `seconds` against the servers on `ports`; `next(i)` makes
+ * the i-th request. The first `warmupSeconds` are not counted.
  */
-export async function closedLoop(port: number, connections: number, seconds: number, next: (i: number) => Request, warmupSeconds = 2): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+export async function closedLoop(ports: number | number[], connections: number, seconds: number, next: (i: number) => Request, warmupSeconds = 2): Promise<LoadResult> {
+  const targets = [ports].flat();
+  const pools = targets.map((port) => httpPool(port, Math.ceil(connections / targets.length)));
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let counter = 0;
@@ -61,14 +38,14 @@ export async function closedLoop(port: number, connections: number, seconds: num
   const start = performance.now();
   const countFrom = start + warmupSeconds * 1000;
   const end = countFrom + seconds * 1000;
-  async function loop(): Promise<void> {
+  async function loop(n: number): Promise<void> {
+    const pool = pools[n % pools.length]!;
     while (performance.now() < end) {
       const i = counter++;
       const began = performance.now();
-      const answer = await send(agent, port, next(i));
-      const done = performance.now();
+      const answer = await pool.send(next(i));
       if (began < countFrom) continue;
-      latencies.push(done - began);
+      latencies.push(answer.ms);
       bytes += answer.bytes;
       if (answer.status < 200 || answer.status >= 300) {
         errors++;
@@ -76,8 +53,8 @@ export async function closedLoop(port: number, connections: number, seconds: num
       }
     }
   }
-  await Promise.all(Array.from({ length: connections }, loop));
-  agent.destroy();
+  await Promise.all(Array.from({ length: connections }, (_, n) => loop(n)));
+  for (const pool of pools) pool.close();
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
