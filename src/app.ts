@@ -7,7 +7,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import type { AppContext } from './platform/context.ts';
@@ -15,6 +14,7 @@ import { registerErrorHandling } from './platform/http/error-handler.tsx';
 import { registerOpsRoutes } from './platform/http/ops.routes.ts';
 import { registerDisplayRoutes } from './platform/http/display.routes.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
+import { registerSecurityHeaders } from './platform/http/security-headers.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
 import { registerAccountRoutes } from './platform/auth/account.routes.tsx';
@@ -66,26 +66,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     );
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    // Forms on our own pages redirect to the identity provider; keep the referrer to ourselves.
-    referrerPolicy: { policy: 'same-origin' },
-    hsts: context.config.secureCookies,
-  });
+  registerSecurityHeaders(app, { hsts: context.config.secureCookies });
   // Slow phones on mobile networks: every text response is compressed.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie);
