@@ -26,11 +26,10 @@
  * If the statement still fails (a constraint no check foresaw), the batch is retried one request
  * at a time, so only the offending request fails.
  */
-import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/access.ts';
 import { actorLabel } from '../../platform/audit/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { queryRows, type Database, type Executor } from '../../platform/db/connect.ts';
+import type { Database, DatabaseHandle, Executor, PreparedStatement } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { arrayLiteral } from '../../demo/bulk-insert.ts';
 import { loadCampaignForSubmission, stageAt, stageWindowMessage } from './campaign.service.ts';
@@ -203,15 +202,11 @@ async function commitSubmissions(context: AppContext, items: PendingSubmission[]
   });
 }
 
-function uuidArray(values: readonly (string | null)[]) {
-  return sql`${arrayLiteral(values)}::uuid[]`;
-}
-
 async function commitUnique(context: AppContext, items: PendingSubmission[]): Promise<Array<ItemResult<SubmissionReceipt>>> {
   const { db } = context;
   const rules = (await rateRules(db)).submission;
   const now = context.clock.now();
-  const batch = await prepareBatch(db, items, rules, now);
+  const batch = await prepareBatch(context.database, items, rules, now);
   const drafts = batch.drafts;
   // Stage per request, by its arrival time and its campaign's dates (campaign.service rules).
   const campaigns = new Map<string, Campaign | null>();
@@ -227,15 +222,138 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
     const limits = overLimits(items, batch, rules);
     // One autocommit statement: the counter locks are taken inside it and released by its own
     // commit, so no client round trip happens while a campaign's numbers are held.
-    const rows = await queryRows<ResultRow>(
-      db,
-      sql`
+    const rows = await context.database.prepared<ResultRow>(receiptStatement, [
+      arrayLiteral(items.map((_, i) => i)),
+      arrayLiteral(items.map((i) => i.applicationId)),
+      arrayLiteral(items.map((i) => i.accountId)),
+      arrayLiteral(items.map((i) => i.personId)),
+      arrayLiteral(items.map((i) => i.key)),
+      arrayLiteral(items.map((i) => i.fingerprint)),
+      arrayLiteral(items.map((i) => i.version)),
+      arrayLiteral(stages),
+      arrayLiteral(items.map((i) => i.arrivedAt.toISOString())),
+      arrayLiteral(items.map((i) => i.actorLabel)),
+      arrayLiteral(limits),
+      ADMISSION_RECEIVED_QUEUE,
+    ]);
+    rows.sort((a, b) => a.idx - b.idx);
+    if (rows.length !== items.length) throw new Error(`admission batch: ${rows.length} results for ${items.length} requests`);
+    return rows.map((row): ItemResult<SubmissionReceipt> => {
+      const item = items[row.idx]!;
+      const campaign = row.campaign_id ? campaigns.get(row.campaign_id) : null;
+      switch (row.verdict) {
+        case 'accepted':
+        case 'replay':
+        case 'alreadyReceived':
+          return {
+            ok: true,
+            value: {
+              applicationId: item.applicationId,
+              receiptNumber: Number(row.receipt_number),
+              receivedAt: new Date(row.received_at!),
+              stage: Number(row.stage) === 2 ? 2 : 1,
+              replayed: row.verdict !== 'accepted',
+            },
+          };
+        case 'keyReused':
+          return { ok: false, error: idempotencyErrors.keyReused() };
+        case 'notFound':
+          return { ok: false, error: submissionErrors.notFound() };
+        case 'closed':
+          return { ok: false, error: submissionErrors.closed() };
+        case 'stale':
+          return { ok: false, error: submissionErrors.stale() };
+        case 'window':
+          return { ok: false, error: new AppError(422, 'outside-window', campaign ? stageWindowMessage(campaign, item.arrivedAt) : { ru: 'Приём заявлений не идёт', en: 'Applications are not being accepted' }) };
+        case 'notEligible':
+          return { ok: false, error: submissionErrors.notEligible() };
+        case 'noPlaces':
+          return { ok: false, error: submissionErrors.noPlaces() };
+        case 'rateAccount':
+          return { ok: false, error: rateLimitError('account', secondsToWindowEnd(now, rules.account.windowSeconds)) };
+        case 'rateAddress':
+          return { ok: false, error: rateLimitError('address', secondsToWindowEnd(now, rules.address.windowSeconds)) };
+        default:
+          return { ok: false, error: new Error(`unexpected verdict ${String(row.verdict)}`) };
+      }
+    });
+  }
+}
+
+interface BatchDraft {
+  id: string;
+  campaign_id: string;
+  address_bucket: string | null;
+}
+
+interface PreparedBatch {
+  drafts: Map<string, BatchDraft>;
+  /** Hits per bucket after this batch's hits were added. */
+  hits: Map<string, number>;
+}
+
+/**
+ * One autocommit statement before the batch's receipt statement, outside any lock on the
+ * counters: reads the drafts' campaigns and address buckets, creates a campaign's receipt
+ * counter if it is missing, and counts the batch's hits on the per-account and per-address
+ * limits (one upsert, in bucket order, so concurrent batches never deadlock). The hits are
+ * committed whatever happens to the receipts: a limit counts attempts.
+ */
+async function prepareBatch(database: DatabaseHandle, items: PendingSubmission[], rules: RateRules['submission'], now: Date): Promise<PreparedBatch> {
+  const rows = await database.prepared<{ id: string | null; campaign_id: string | null; address_bucket: string | null; bucket: string | null; hits: number | null }>(prepareStatement, [
+    arrayLiteral(items.map((i) => i.applicationId)),
+    windowStart(now, rules.account.windowSeconds).toISOString(),
+    arrayLiteral(items.map((i) => i.accountId)),
+    windowStart(now, rules.address.windowSeconds).toISOString(),
+  ]);
+  return {
+    drafts: new Map(rows.filter((r) => r.id !== null).map((r) => [r.id!, { id: r.id!, campaign_id: r.campaign_id!, address_bucket: r.address_bucket }])),
+    hits: new Map(rows.filter((r) => r.bucket !== null).map((r) => [r.bucket!, Number(r.hits)])),
+  };
+}
+
+/**
+ * Per request, 'account' or 'address' when it goes over its limit, else null. The hits of the
+ * batch were counted together; within the batch they are taken in arrival order.
+ */
+function overLimits(items: PendingSubmission[], batch: PreparedBatch, rules: RateRules['submission']): Array<'account' | 'address' | null> {
+  const perItem = items.map((item) => ({
+    account: accountBucket('submission', item.accountId),
+    address: batch.drafts.get(item.applicationId)?.address_bucket ?? null,
+  }));
+  const inBatch = new Map<string, number>();
+  for (const b of perItem) {
+    inBatch.set(b.account, (inBatch.get(b.account) ?? 0) + 1);
+    if (b.address) inBatch.set(b.address, (inBatch.get(b.address) ?? 0) + 1);
+  }
+  const used = new Map([...inBatch].map(([bucket, n]) => [bucket, (batch.hits.get(bucket) ?? n) - n]));
+  return perItem.map((b) => {
+    const account = used.get(b.account)! + 1;
+    used.set(b.account, account);
+    let address = 0;
+    if (b.address) {
+      address = used.get(b.address)! + 1;
+      used.set(b.address, address);
+    }
+    if (account > rules.account.maxHits) return 'account';
+    if (b.address && address > rules.address.maxHits) return 'address';
+    return null;
+  });
+}
+
+/**
+ * The receipt statement (see the header): one autocommit statement per batch, prepared once per
+ * connection. Parameters are the batch's columns as arrays, in arrival order, and the job queue.
+ */
+const receiptStatement: PreparedStatement = {
+  name: 'admission_receipts_v1',
+  text: `
       WITH input AS (
         SELECT * FROM unnest(
-          ${arrayLiteral(items.map((_, i) => i))}::int[], ${uuidArray(items.map((i) => i.applicationId))}, ${uuidArray(items.map((i) => i.accountId))},
-          ${uuidArray(items.map((i) => i.personId))}, ${arrayLiteral(items.map((i) => i.key))}::text[], ${arrayLiteral(items.map((i) => i.fingerprint))}::text[],
-          ${arrayLiteral(items.map((i) => i.version))}::int[], ${arrayLiteral(stages)}::int[], ${arrayLiteral(items.map((i) => i.arrivedAt.toISOString()))}::timestamptz[],
-          ${arrayLiteral(items.map((i) => i.actorLabel))}::text[], ${arrayLiteral(limits)}::text[]
+          $1::int[], $2::uuid[], $3::uuid[],
+          $4::uuid[], $5::text[], $6::text[],
+          $7::int[], $8::int[], $9::timestamptz[],
+          $10::text[], $11::text[]
         ) AS t(idx, app, acc, person, key, fingerprint, version, stage, at, label, over_limit)
       ),
       -- Lock the receipt counters of the batch's campaigns (in campaign order), then the drafts (in
@@ -312,85 +430,21 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
       -- this statement to save a round trip while the counters are locked.
       job_row AS (
         INSERT INTO job (queue, payload, max_attempts)
-        SELECT ${ADMISSION_RECEIVED_QUEUE}, jsonb_build_object('applicationIds', jsonb_agg(app ORDER BY idx)), 5 FROM accepted HAVING count(*) > 0
+        SELECT $12::text, jsonb_build_object('applicationIds', jsonb_agg(app ORDER BY idx)), 5 FROM accepted HAVING count(*) > 0
       )
       SELECT idx, campaign_id, 'accepted' AS verdict, receipt_number, received_at, stage FROM received
       UNION ALL
       SELECT idx, campaign_id, verdict, old_number, old_received_at, old_stage FROM classified WHERE verdict <> 'candidate'`,
-    );
-    rows.sort((a, b) => a.idx - b.idx);
-    if (rows.length !== items.length) throw new Error(`admission batch: ${rows.length} results for ${items.length} requests`);
-    return rows.map((row): ItemResult<SubmissionReceipt> => {
-      const item = items[row.idx]!;
-      const campaign = row.campaign_id ? campaigns.get(row.campaign_id) : null;
-      switch (row.verdict) {
-        case 'accepted':
-        case 'replay':
-        case 'alreadyReceived':
-          return {
-            ok: true,
-            value: {
-              applicationId: item.applicationId,
-              receiptNumber: Number(row.receipt_number),
-              receivedAt: new Date(row.received_at!),
-              stage: Number(row.stage) === 2 ? 2 : 1,
-              replayed: row.verdict !== 'accepted',
-            },
-          };
-        case 'keyReused':
-          return { ok: false, error: idempotencyErrors.keyReused() };
-        case 'notFound':
-          return { ok: false, error: submissionErrors.notFound() };
-        case 'closed':
-          return { ok: false, error: submissionErrors.closed() };
-        case 'stale':
-          return { ok: false, error: submissionErrors.stale() };
-        case 'window':
-          return { ok: false, error: new AppError(422, 'outside-window', campaign ? stageWindowMessage(campaign, item.arrivedAt) : { ru: 'Приём заявлений не идёт', en: 'Applications are not being accepted' }) };
-        case 'notEligible':
-          return { ok: false, error: submissionErrors.notEligible() };
-        case 'noPlaces':
-          return { ok: false, error: submissionErrors.noPlaces() };
-        case 'rateAccount':
-          return { ok: false, error: rateLimitError('account', secondsToWindowEnd(now, rules.account.windowSeconds)) };
-        case 'rateAddress':
-          return { ok: false, error: rateLimitError('address', secondsToWindowEnd(now, rules.address.windowSeconds)) };
-        default:
-          return { ok: false, error: new Error(`unexpected verdict ${String(row.verdict)}`) };
-      }
-    });
-  }
-}
+};
 
-interface BatchDraft {
-  id: string;
-  campaign_id: string;
-  address_bucket: string | null;
-}
-
-interface PreparedBatch {
-  drafts: Map<string, BatchDraft>;
-  /** Hits per bucket after this batch's hits were added. */
-  hits: Map<string, number>;
-}
-
-/**
- * One autocommit statement before the batch's receipt statement, outside any lock on the
- * counters: reads the drafts' campaigns and address buckets, creates a campaign's receipt
- * counter if it is missing, and counts the batch's hits on the per-account and per-address
- * limits (one upsert, in bucket order, so concurrent batches never deadlock). The hits are
- * committed whatever happens to the receipts: a limit counts attempts.
- */
-async function prepareBatch(db: Database, items: PendingSubmission[], rules: RateRules['submission'], now: Date): Promise<PreparedBatch> {
-  const ids = uuidArray(items.map((i) => i.applicationId));
-  const rows = await queryRows<{ id: string | null; campaign_id: string | null; address_bucket: string | null; bucket: string | null; hits: number | null }>(
-    db,
-    sql`WITH drafts AS (
+const prepareStatement: PreparedStatement = {
+  name: 'admission_prepare_batch_v1',
+  text: `WITH drafts AS (
           SELECT a.id, a.campaign_id,
                  CASE WHEN a.house_id IS NOT NULL
                       THEN 'submission:address:' || a.house_id::text || ':' || lower(regexp_replace(coalesce(a.apartment, ''), '[[:space:]]+', '', 'g')) END AS address_bucket
           FROM admission_application a
-          WHERE a.id = ANY(${ids})
+          WHERE a.id = ANY($1::uuid[])
         ),
         missing AS (
           INSERT INTO admission_receipt_counter (campaign_id)
@@ -400,11 +454,11 @@ async function prepareBatch(db: Database, items: PendingSubmission[], rules: Rat
         ),
         wanted AS (
           SELECT bucket, window_start, count(*)::int AS n FROM (
-            SELECT 'submission:account:' || lower(acc) AS bucket, ${windowStart(now, rules.account.windowSeconds).toISOString()}::timestamptz AS window_start
-            FROM unnest(${arrayLiteral(items.map((i) => i.accountId))}::text[]) AS acc
+            SELECT 'submission:account:' || lower(acc) AS bucket, $2::timestamptz AS window_start
+            FROM unnest($3::text[]) AS acc
             UNION ALL
-            SELECT d.address_bucket, ${windowStart(now, rules.address.windowSeconds).toISOString()}::timestamptz
-            FROM unnest(${ids}) AS app JOIN drafts d ON d.id = app WHERE d.address_bucket IS NOT NULL
+            SELECT d.address_bucket, $4::timestamptz
+            FROM unnest($1::uuid[]) AS app JOIN drafts d ON d.id = app WHERE d.address_bucket IS NOT NULL
           ) b GROUP BY bucket, window_start
         ),
         counted AS (
@@ -416,38 +470,4 @@ async function prepareBatch(db: Database, items: PendingSubmission[], rules: Rat
         SELECT d.id, d.campaign_id, d.address_bucket, NULL::text AS bucket, NULL::int AS hits FROM drafts d
         UNION ALL
         SELECT NULL, NULL, NULL, bucket, hits FROM counted`,
-  );
-  return {
-    drafts: new Map(rows.filter((r) => r.id !== null).map((r) => [r.id!, { id: r.id!, campaign_id: r.campaign_id!, address_bucket: r.address_bucket }])),
-    hits: new Map(rows.filter((r) => r.bucket !== null).map((r) => [r.bucket!, Number(r.hits)])),
-  };
-}
-
-/**
- * Per request, 'account' or 'address' when it goes over its limit, else null. The hits of the
- * batch were counted together; within the batch they are taken in arrival order.
- */
-function overLimits(items: PendingSubmission[], batch: PreparedBatch, rules: RateRules['submission']): Array<'account' | 'address' | null> {
-  const perItem = items.map((item) => ({
-    account: accountBucket('submission', item.accountId),
-    address: batch.drafts.get(item.applicationId)?.address_bucket ?? null,
-  }));
-  const inBatch = new Map<string, number>();
-  for (const b of perItem) {
-    inBatch.set(b.account, (inBatch.get(b.account) ?? 0) + 1);
-    if (b.address) inBatch.set(b.address, (inBatch.get(b.address) ?? 0) + 1);
-  }
-  const used = new Map([...inBatch].map(([bucket, n]) => [bucket, (batch.hits.get(bucket) ?? n) - n]));
-  return perItem.map((b) => {
-    const account = used.get(b.account)! + 1;
-    used.set(b.account, account);
-    let address = 0;
-    if (b.address) {
-      address = used.get(b.address)! + 1;
-      used.set(b.address, address);
-    }
-    if (account > rules.account.maxHits) return 'account';
-    if (b.address && address > rules.address.maxHits) return 'address';
-    return null;
-  });
-}
+};

@@ -4,7 +4,7 @@
  */
 import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { isRole, type Actor, type Grant } from '../access/access.ts';
-import type { Executor } from '../db/connect.ts';
+import type { DatabaseHandle, Executor, PreparedStatement } from '../db/connect.ts';
 import { account, apiToken, loginAttempt, roleGrant, session } from './auth.schema.ts';
 import { randomToken, tokenDigest } from './tokens.ts';
 
@@ -104,7 +104,7 @@ export interface SessionWithGrants extends ResolvedSession {
  * admission opening minute) costs one round trip per group of requests instead of two per
  * request (DESIGN.md "Scale-out": round trips are the budget). Keys of the map are the tokens.
  */
-export async function resolveSessions(db: Executor, tokens: readonly string[], now: Date, idleMinutes: number): Promise<Map<string, SessionWithGrants>> {
+export async function resolveSessions(database: Pick<DatabaseHandle, 'prepared'>, tokens: readonly string[], now: Date, idleMinutes: number): Promise<Map<string, SessionWithGrants>> {
   const byDigest = new Map<string, string[]>();
   for (const token of tokens) {
     const id = tokenDigest(token);
@@ -112,31 +112,68 @@ export async function resolveSessions(db: Executor, tokens: readonly string[], n
   }
   const out = new Map<string, SessionWithGrants>();
   if (byDigest.size === 0) return out;
-  const rows = await db
-    .select({
-      session,
-      account,
-      grants: sql<Array<{ role: string; municipalityId: number | null; organizationId: string | null }> | null>`(
-        SELECT jsonb_agg(jsonb_build_object('role', g.role, 'municipalityId', g.municipality_id, 'organizationId', g.organization_id))
-        FROM role_grant g WHERE g.account_id = ${account.id})`,
-    })
-    .from(session)
-    .innerJoin(account, eq(account.id, session.accountId))
-    .where(and(inArray(session.id, [...byDigest.keys()]), gt(session.expiresAt, now), isNull(account.disabledAt)));
-  const stale = rows.filter((row) => now.getTime() - row.session.lastSeenAt.getTime() > 60_000).map((row) => row.session.id);
-  if (stale.length > 0) {
-    await db
-      .update(session)
-      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + idleMinutes * 60_000) })
-      .where(inArray(session.id, stale));
-  }
+  const rows = await database.prepared<SessionLookupRow>(sessionLookup, [[...byDigest.keys()], now]);
+  const stale = rows.filter((row) => now.getTime() - new Date(row.last_seen_at).getTime() > 60_000).map((row) => row.id);
+  if (stale.length > 0) await database.prepared(sessionTouch, [stale, now, new Date(now.getTime() + idleMinutes * 60_000)]);
   for (const row of rows) {
     const grants = (row.grants ?? []).flatMap((g) => (isRole(g.role) ? [{ role: g.role, municipalityId: g.municipalityId, organizationId: g.organizationId }] : []));
-    const resolved: SessionWithGrants = { id: row.session.id, csrfToken: row.session.csrfToken, secondFactorPending: row.session.secondFactorPending, account: row.account, grants };
-    for (const token of byDigest.get(row.session.id) ?? []) out.set(token, resolved);
+    const resolved: SessionWithGrants = {
+      id: row.id,
+      csrfToken: row.csrf_token,
+      secondFactorPending: row.second_factor_pending,
+      account: {
+        id: row.account_id,
+        login: row.login,
+        passwordHash: row.password_hash,
+        personId: row.person_id,
+        displayName: row.display_name,
+        totpSecret: row.totp_secret,
+        totpEnabled: row.totp_enabled,
+        totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+        disabledAt: row.disabled_at === null ? null : new Date(row.disabled_at),
+        createdAt: new Date(row.created_at),
+      },
+      grants,
+    };
+    for (const token of byDigest.get(row.id) ?? []) out.set(token, resolved);
   }
   return out;
 }
+
+interface SessionLookupRow {
+  id: string;
+  csrf_token: string;
+  second_factor_pending: boolean;
+  last_seen_at: Date | string;
+  account_id: string;
+  login: string;
+  password_hash: string | null;
+  person_id: string | null;
+  display_name: string;
+  totp_secret: string | null;
+  totp_enabled: boolean;
+  totp_last_step: string | number | null;
+  disabled_at: Date | string | null;
+  created_at: Date | string;
+  grants: Array<{ role: string; municipalityId: number | null; organizationId: string | null }> | null;
+}
+
+// Every request with a cookie runs this: a prepared statement, planned once per connection.
+const sessionLookup: PreparedStatement = {
+  name: 'session_lookup_v1',
+  text: `SELECT s.id, s.csrf_token, s.second_factor_pending, s.last_seen_at,
+                a.id AS account_id, a.login, a.password_hash, a.person_id, a.display_name, a.totp_secret, a.totp_enabled,
+                a.totp_last_step, a.disabled_at, a.created_at,
+                (SELECT jsonb_agg(jsonb_build_object('role', g.role, 'municipalityId', g.municipality_id, 'organizationId', g.organization_id))
+                 FROM role_grant g WHERE g.account_id = a.id) AS grants
+         FROM session s JOIN account a ON a.id = s.account_id
+         WHERE s.id = ANY($1::text[]) AND s.expires_at > $2 AND a.disabled_at IS NULL`,
+};
+
+const sessionTouch: PreparedStatement = {
+  name: 'session_touch_v1',
+  text: 'UPDATE session SET last_seen_at = $2, expires_at = $3 WHERE id = ANY($1::text[])',
+};
 
 export async function completeSecondFactor(db: Executor, sessionId: string): Promise<void> {
   await db.update(session).set({ secondFactorPending: false }).where(eq(session.id, sessionId));

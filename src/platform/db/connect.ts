@@ -19,9 +19,22 @@ export type Executor = Database | Transaction;
 /** Runs raw SQL text (possibly several statements) on one dedicated connection. */
 export type RawExec = (sqlText: string) => Promise<Array<Record<string, unknown>>>;
 
+/**
+ * A statement of a hot path, written as SQL text with $n parameters. On PostgreSQL it is a named
+ * prepared statement: each pooled connection parses and plans it once (a generic plan after a few
+ * runs) instead of on every call, and no query builder runs per request. `name` must be unique to
+ * the text.
+ */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+}
+
 export interface DatabaseHandle {
   db: Database;
   engine: 'pglite' | 'postgres';
+  /** Runs a prepared hot-path statement outside any transaction (autocommit); its rows. */
+  prepared<T>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]>;
   /** Runs `work` on one connection (migrations need a session-level lock and plain SQL). */
   withConnection<T>(work: (exec: RawExec) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -49,6 +62,9 @@ async function connectPglite(dataDir: string | undefined): Promise<DatabaseHandl
   return {
     db,
     engine: 'pglite',
+    async prepared<T>(statement: PreparedStatement, values: readonly unknown[]) {
+      return (await client.query<T>(statement.text, [...values])).rows;
+    },
     async withConnection(work) {
       // PGlite is a single connection; exec runs plain SQL with several statements.
       return work(async (text) => {
@@ -74,6 +90,9 @@ async function connectPostgres(databaseUrl: string, poolSize: number): Promise<D
   return {
     db,
     engine: 'postgres',
+    async prepared<T>(statement: PreparedStatement, values: readonly unknown[]) {
+      return (await pool.query({ name: statement.name, text: statement.text, values: [...values] })).rows as T[];
+    },
     async withConnection(work) {
       const client = await pool.connect();
       try {
