@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
-import { queryRows, type Database, type Executor } from '../platform/db/connect.ts';
+import { preparedRows, queryRows, type Database, type Executor, type PreparedStatement } from '../platform/db/connect.ts';
 import { errors, type FieldErrors } from '../platform/errors.ts';
 import { isUuid } from '../platform/validation.ts';
 import type { Message } from '../platform/i18n/i18n.ts';
@@ -430,29 +430,9 @@ function jsonArray<T>(value: unknown): T[] {
  * (lesson_attachment_lesson) as correlated subqueries.
  */
 export async function pupilWeek(db: Executor, pupilId: string, weekStart: string): Promise<PupilWeekLesson[]> {
-  const weekEnd = addDays(weekStart, 6);
-  const rows = await queryRows<Record<string, unknown>>(
-    db,
-    sql`WITH stays AS (
-          SELECT class_id, starts_on, ends_on FROM class_enrolment
-           WHERE pupil_id = ${pupilId} AND starts_on <= ${weekEnd} AND (ends_on IS NULL OR ends_on >= ${weekStart})
-        )
-        SELECT ${weekLessonColumns},
-               (SELECT json_agg(json_build_object('value', m.value, 'workKind', m.work_kind, 'weight', m.weight::text, 'comment', m.comment) ORDER BY m.entered_at, m.id)
-                  FROM mark m WHERE m.pupil_id = ${pupilId} AND m.lesson_id = l.id) AS marks,
-               (SELECT a.code FROM attendance a WHERE a.pupil_id = ${pupilId} AND a.lesson_id = l.id) AS attendance,
-               (SELECT json_agg(json_build_object('id', f.id, 'fileName', f.file_name, 'sizeBytes', f.size_bytes) ORDER BY f.uploaded_at, f.id)
-                  FROM lesson_attachment f WHERE f.lesson_id = l.id) AS attachments
-          FROM lesson l
-          JOIN teaching_assignment ta ON ta.id = l.assignment_id
-          JOIN subject s ON s.code = ta.subject_code
-          JOIN school_class c ON c.id = l.class_id
-          LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
-         WHERE l.class_id IN (SELECT class_id FROM stays) AND l.held_on BETWEEN ${weekStart} AND ${weekEnd}
-           AND EXISTS (SELECT 1 FROM stays st WHERE st.class_id = l.class_id AND st.starts_on <= l.held_on AND (st.ends_on IS NULL OR st.ends_on >= l.held_on))
-           AND (ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.subgroup_id = ta.subgroup_id AND m.pupil_id = ${pupilId}))
-         ORDER BY l.held_on, l.lesson_number, s.sort, l.id`,
-  );
+  // Every diary page runs this: a prepared statement (db/connect.ts preparedRows) — its planning
+  // took several times its execution.
+  const rows = await preparedRows<Record<string, unknown>>(db, pupilWeekStatement, [pupilId, weekStart, addDays(weekStart, 6)]);
   return rows.map((r) => ({
     ...toWeekLesson(r),
     marks: jsonArray<{ value: unknown; workKind: unknown; weight: unknown; comment: unknown }>(r.marks).map((m) => ({ value: Number(m.value), workKind: String(m.workKind), weight: Number(m.weight), comment: typeof m.comment === 'string' ? m.comment : '' })),
@@ -460,6 +440,31 @@ export async function pupilWeek(db: Executor, pupilId: string, weekStart: string
     attachments: jsonArray<{ id: string; fileName: string; sizeBytes: unknown }>(r.attachments).map((f) => ({ id: String(f.id), fileName: String(f.fileName), sizeBytes: Number(f.sizeBytes) })),
   }));
 }
+
+const pupilWeekStatement: PreparedStatement = {
+  name: 'pupil_week_v1',
+  text: `WITH stays AS (
+           SELECT class_id, starts_on, ends_on FROM class_enrolment
+            WHERE pupil_id = $1 AND starts_on <= $3::date AND (ends_on IS NULL OR ends_on >= $2::date)
+         )
+         SELECT l.id, l.held_on::text AS held_on, l.lesson_number, l.assignment_id, l.class_id, ta.subgroup_id, ta.subject_code, s.name_ru, s.name_en,
+                ta.teacher_id, l.substitute_teacher_id, l.status, l.topic, l.homework, l.moved_from_on::text AS moved_from_on,
+                to_char(b.starts_at, 'HH24:MI') AS starts_at, to_char(b.ends_at, 'HH24:MI') AS ends_at,
+                (SELECT json_agg(json_build_object('value', m.value, 'workKind', m.work_kind, 'weight', m.weight::text, 'comment', m.comment) ORDER BY m.entered_at, m.id)
+                   FROM mark m WHERE m.pupil_id = $1 AND m.lesson_id = l.id) AS marks,
+                (SELECT a.code FROM attendance a WHERE a.pupil_id = $1 AND a.lesson_id = l.id) AS attendance,
+                (SELECT json_agg(json_build_object('id', f.id, 'fileName', f.file_name, 'sizeBytes', f.size_bytes) ORDER BY f.uploaded_at, f.id)
+                   FROM lesson_attachment f WHERE f.lesson_id = l.id) AS attachments
+           FROM lesson l
+           JOIN teaching_assignment ta ON ta.id = l.assignment_id
+           JOIN subject s ON s.code = ta.subject_code
+           JOIN school_class c ON c.id = l.class_id
+           LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
+          WHERE l.class_id IN (SELECT class_id FROM stays) AND l.held_on BETWEEN $2::date AND $3::date
+            AND EXISTS (SELECT 1 FROM stays st WHERE st.class_id = l.class_id AND st.starts_on <= l.held_on AND (st.ends_on IS NULL OR st.ends_on >= l.held_on))
+            AND (ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.subgroup_id = ta.subgroup_id AND m.pupil_id = $1))
+          ORDER BY l.held_on, l.lesson_number, s.sort, l.id`,
+};
 
 // The gradebook -----------------------------------------------------------------------------------
 

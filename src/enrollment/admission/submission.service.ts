@@ -29,7 +29,7 @@
 import type { Actor } from '../../platform/access/access.ts';
 import { actorLabel } from '../../platform/audit/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
-import type { Database, DatabaseHandle, Executor, PreparedStatement } from '../../platform/db/connect.ts';
+import { preparedRows, type Database, type Executor, type PreparedStatement } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { arrayLiteral } from '../../demo/bulk-insert.ts';
 import { loadCampaignForSubmission, stageAt, stageWindowMessage } from './campaign.service.ts';
@@ -206,7 +206,7 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
   const { db } = context;
   const rules = (await rateRules(db)).submission;
   const now = context.clock.now();
-  const batch = await prepareBatch(context.database, items, rules, now);
+  const batch = await prepareBatch(db, items, rules, now);
   const drafts = batch.drafts;
   // Stage per request, by its arrival time and its campaign's dates (campaign.service rules).
   const campaigns = new Map<string, Campaign | null>();
@@ -222,7 +222,7 @@ async function commitUnique(context: AppContext, items: PendingSubmission[]): Pr
     const limits = overLimits(items, batch, rules);
     // One autocommit statement: the counter locks are taken inside it and released by its own
     // commit, so no client round trip happens while a campaign's numbers are held.
-    const rows = await context.database.prepared<ResultRow>(receiptStatement, [
+    const rows = await preparedRows<ResultRow>(db, receiptStatement, [
       arrayLiteral(items.map((_, i) => i)),
       arrayLiteral(items.map((i) => i.applicationId)),
       arrayLiteral(items.map((i) => i.accountId)),
@@ -299,8 +299,8 @@ interface PreparedBatch {
  * limits (one upsert, in bucket order, so concurrent batches never deadlock). The hits are
  * committed whatever happens to the receipts: a limit counts attempts.
  */
-async function prepareBatch(database: DatabaseHandle, items: PendingSubmission[], rules: RateRules['submission'], now: Date): Promise<PreparedBatch> {
-  const rows = await database.prepared<{ id: string | null; campaign_id: string | null; address_bucket: string | null; bucket: string | null; hits: number | null }>(prepareStatement, [
+async function prepareBatch(db: Database, items: PendingSubmission[], rules: RateRules['submission'], now: Date): Promise<PreparedBatch> {
+  const rows = await preparedRows<{ id: string | null; campaign_id: string | null; address_bucket: string | null; bucket: string | null; hits: number | null }>(db, prepareStatement, [
     arrayLiteral(items.map((i) => i.applicationId)),
     windowStart(now, rules.account.windowSeconds).toISOString(),
     arrayLiteral(items.map((i) => i.accountId)),

@@ -4,7 +4,7 @@
  */
 import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { isRole, type Actor, type Grant } from '../access/access.ts';
-import type { DatabaseHandle, Executor, PreparedStatement } from '../db/connect.ts';
+import { preparedRows, type Executor, type PreparedStatement } from '../db/connect.ts';
 import { account, apiToken, loginAttempt, roleGrant, session } from './auth.schema.ts';
 import { randomToken, tokenDigest } from './tokens.ts';
 
@@ -104,7 +104,7 @@ export interface SessionWithGrants extends ResolvedSession {
  * admission opening minute) costs one round trip per group of requests instead of two per
  * request (DESIGN.md "Scale-out": round trips are the budget). Keys of the map are the tokens.
  */
-export async function resolveSessions(database: Pick<DatabaseHandle, 'prepared'>, tokens: readonly string[], now: Date, idleMinutes: number): Promise<Map<string, SessionWithGrants>> {
+export async function resolveSessions(database: Executor, tokens: readonly string[], now: Date, idleMinutes: number): Promise<Map<string, SessionWithGrants>> {
   const byDigest = new Map<string, string[]>();
   for (const token of tokens) {
     const id = tokenDigest(token);
@@ -112,9 +112,9 @@ export async function resolveSessions(database: Pick<DatabaseHandle, 'prepared'>
   }
   const out = new Map<string, SessionWithGrants>();
   if (byDigest.size === 0) return out;
-  const rows = await database.prepared<SessionLookupRow>(sessionLookup, [[...byDigest.keys()], now]);
+  const rows = await preparedRows<SessionLookupRow>(database, sessionLookup, [[...byDigest.keys()], now]);
   const stale = rows.filter((row) => now.getTime() - new Date(row.last_seen_at).getTime() > 60_000).map((row) => row.id);
-  if (stale.length > 0) await database.prepared(sessionTouch, [stale, now, new Date(now.getTime() + idleMinutes * 60_000)]);
+  if (stale.length > 0) await preparedRows(database, sessionTouch, [stale, now, new Date(now.getTime() + idleMinutes * 60_000)]);
   for (const row of rows) {
     const grants = (row.grants ?? []).flatMap((g) => (isRole(g.role) ? [{ role: g.role, municipalityId: g.municipalityId, organizationId: g.organizationId }] : []));
     const resolved: SessionWithGrants = {

@@ -63,7 +63,7 @@ export function sessionLoader(context: AppContext, maxInFlight = 2) {
     const batch = waiting;
     waiting = new Map();
     inFlight += 1;
-    resolveSessions(context.database, [...batch.keys()], context.clock.now(), context.config.sessionIdleMinutes)
+    resolveSessions(context.db, [...batch.keys()], context.clock.now(), context.config.sessionIdleMinutes)
       .then(
         (found) => {
           for (const [token, callers] of batch) for (const c of callers) c.resolve(found.get(token) ?? null);

@@ -31,17 +31,22 @@ export function pluralRu(n: number, one: string, few: string, many: string): str
   return many;
 }
 
+// Intl formatters are costly to create (about as much as rendering a small page): made once each.
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatNumber(locale: Locale, n: number): string {
-  return new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB').format(n);
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB')));
+  return format.format(n);
 }
 
 /** Date and time in the region's zone (Europe/Moscow for Krasnodar Krai). */
 export function formatDateTime(locale: Locale, value: Date, timeZone = 'Europe/Moscow'): string {
-  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
-    dateStyle: 'short',
-    timeStyle: 'medium',
-    timeZone,
-  }).format(value);
+  const key = `${locale} ${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone })));
+  return format.format(value);
 }
 
 export function formatDate(locale: Locale, isoDate: string): string {
