@@ -7,7 +7,9 @@
  */
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Executor } from '../platform/db/connect.ts';
+import { arrayLiteral, type Executor } from '../platform/db/connect.ts';
+
+export { arrayLiteral };
 
 export interface TableSpec {
   table: string;
@@ -17,20 +19,6 @@ export interface TableSpec {
 }
 
 type Value = string | number | boolean | null;
-
-/** A PostgreSQL array literal: {"a","b",NULL}. Every element quoted, so commas and braces are safe. */
-export function arrayLiteral(values: readonly Value[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    if (v === null || v === undefined) out += 'NULL';
-    else if (typeof v !== 'string') out += String(v);
-    else if (v.indexOf('"') === -1 && v.indexOf('\\') === -1) out += `"${v}"`;
-    else out += `"${v.replace(/["\\]/g, '\\$&')}"`;
-  }
-  return `${out}}`;
-}
 
 export interface SinkProgress {
   /** Rows written so far, per table. */

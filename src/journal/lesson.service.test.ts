@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { AuditOrigin } from '../platform/audit/audit.ts';
+import { auditEvent } from '../platform/audit/audit.schema.ts';
 import { classSubgroup, classSubgroupMember } from './class.schema.ts';
 import { teachingAssignment } from './curriculum.schema.ts';
 import { createSchoolFixture, type SchoolFixture } from './lesson.fixtures.ts';
@@ -98,6 +99,23 @@ describe('marks and attendance', () => {
     await assert.rejects(saveCells(db(), system, ctx, [{ pupilId: school.pupilIds[0]!, mark: 6 }], at('2026-04-13')), /validation/);
   });
 
+  it('writes nothing when one pupil of the batch is not in the class, and audits only a change', async () => {
+    const l = await lessonOn(school.mathAssignmentId, '2026-04-15');
+    const ctx = await loadLesson(db(), l!.id);
+    const pupil = school.pupilIds[2]!;
+    const events = async () => Number((await db().select({ n: sql<number>`count(*)` }).from(auditEvent).where(eq(auditEvent.entityId, l!.id)))[0]!.n);
+    await assert.rejects(saveCells(db(), system, ctx, [{ pupilId: pupil, mark: 5 }, { pupilId: school.mathTeacherId, mark: 4 }], at('2026-04-15')), /validation/);
+    const grid = await gradebook(db(), { id: school.mathAssignmentId, classId: school.classId, subgroupId: null }, q4());
+    assert.equal(grid.cells.get(`${l!.id}:${pupil}`), undefined);
+    assert.equal(await events(), 0);
+    await saveCells(db(), system, ctx, [{ pupilId: pupil, mark: 5, attendance: 'late' }, { pupilId: pupil, attendance: 'ill' }], at('2026-04-15'));
+    assert.equal(await events(), 1);
+    await saveCells(db(), system, ctx, [{ pupilId: pupil, mark: 5 }], at('2026-04-15'));
+    assert.equal(await events(), 1);
+    const after = await gradebook(db(), { id: school.mathAssignmentId, classId: school.classId, subgroupId: null }, q4());
+    assert.deepEqual(after.cells.get(`${l!.id}:${pupil}`), { mark: 5, attendance: 'ill' });
+  });
+
   it('shows the gradebook grid and the weeks of the class and of a pupil', async () => {
     const l = await lessonOn(school.mathAssignmentId, '2026-04-06');
     await updateLesson(db(), system, await loadLesson(db(), l!.id), { topic: 'Сложение дробей', homework: '№ 125, 127', workKind: 'classwork' }, at('2026-04-06'));
@@ -130,16 +148,16 @@ describe('marks and attendance', () => {
 
   it('moves, substitutes and cancels a lesson, and regeneration does not plan the moved one again', async () => {
     const l = await lessonOn(school.mathAssignmentId, '2026-04-15');
-    await changeLesson(db(), system, await loadLesson(db(), l!.id), { kind: 'move', heldOn: '2026-04-16', lessonNumber: 5 }, at('2026-04-14'));
-    await changeLesson(db(), system, await loadLesson(db(), l!.id), { kind: 'substitute', teacherId: school.russianTeacherId }, at('2026-04-14'));
+    await changeLesson(db(), system, await loadLesson(db(), l!.id), { kind: 'move', heldOn: '2026-04-16', lessonNumber: 5 }, at('2026-04-15'));
+    await changeLesson(db(), system, await loadLesson(db(), l!.id), { kind: 'substitute', teacherId: school.russianTeacherId }, at('2026-04-15'));
     const moved = await loadLesson(db(), l!.id);
     assert.equal(moved.lesson.heldOn, '2026-04-16');
     assert.equal(moved.lesson.movedFromOn, '2026-04-15');
     assert.equal(moved.lesson.substituteTeacherId, school.russianTeacherId);
-    const result = await generateLessons(db(), system, await loadClass(db(), school.classId), q4(), at('2026-04-14'));
+    const result = await generateLessons(db(), system, await loadClass(db(), school.classId), q4(), at('2026-04-15'));
     assert.equal(result.inserted, 0);
     const c = await lessonOn(school.mathAssignmentId, '2026-04-17');
-    await changeLesson(db(), system, await loadLesson(db(), c!.id), { kind: 'cancel' }, at('2026-04-14'));
+    await changeLesson(db(), system, await loadLesson(db(), c!.id), { kind: 'cancel' }, at('2026-04-15'));
     await assert.rejects(saveCells(db(), system, await loadLesson(db(), c!.id), [{ pupilId: school.pupilIds[0]!, mark: 5 }], at('2026-04-17')), /cancelled/);
   });
 });

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
-import { preparedRows, queryRows, type Database, type Executor, type PreparedStatement } from '../platform/db/connect.ts';
+import { actorLabel as auditActorLabel, recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
+import { arrayLiteral, preparedRows, queryRows, type Database, type Executor, type PreparedStatement } from '../platform/db/connect.ts';
 import { errors, type FieldErrors } from '../platform/errors.ts';
 import { isUuid } from '../platform/validation.ts';
 import type { Message } from '../platform/i18n/i18n.ts';
@@ -140,79 +140,118 @@ export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonCo
   }
   if (Object.keys(fieldErrors).length > 0) throw errors.validation(fieldErrors);
   if (changes.length === 0) return new Map();
-  const pupilIds = [...new Set(changes.map((c) => c.pupilId))];
-  const late = isAfterTheFact(l.heldOn, now);
+  // One change per pupil, applied in order (a later field wins), as the form and the grid send them.
+  const merged = new Map<string, CellChange>();
+  for (const c of changes) merged.set(c.pupilId, { ...merged.get(c.pupilId), ...c });
+  const list = [...merged.values()];
   const actorId = origin.actor.kind === 'account' ? origin.actor.accountId : null;
-  const actorLabel = origin.actor.kind === 'account' ? origin.actor.displayName : '';
-  return guardClosedYear(() => db.transaction(async (tx) => {
-    // One round trip: which pupils are in the class (or subgroup) that day, with their cells.
-    const member = ctx.subgroupId ? sql`AND EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.pupil_id = p.id AND m.subgroup_id = ${ctx.subgroupId})` : sql``;
-    const present = await queryRows<{ pupil_id: string; value: number | null; code: AttendanceCode | null }>(
-      tx,
-      sql`SELECT p.id AS pupil_id,
-                 (SELECT value FROM mark WHERE lesson_id = ${l.id} AND pupil_id = p.id AND work_kind = ${l.workKind}) AS value,
-                 (SELECT code FROM attendance WHERE lesson_id = ${l.id} AND pupil_id = p.id) AS code
-            FROM unnest(${sqlUuidArray(pupilIds)}) AS p(id)
-           WHERE EXISTS (SELECT 1 FROM class_enrolment e WHERE e.pupil_id = p.id AND e.class_id = ${l.classId} AND e.starts_on <= ${l.heldOn} AND (e.ends_on IS NULL OR e.ends_on >= ${l.heldOn})) ${member}`,
-    );
-    const inClass = new Set(present.map((p) => p.pupil_id));
-    const outside = pupilIds.filter((id) => !inClass.has(id));
-    if (outside.length > 0) {
-      throw errors.validation(Object.fromEntries(outside.map((id) => [`pupil-${id}`, { ru: 'Ученик не учится в этом классе в день урока', en: 'The pupil is not in this class on the day of the lesson' }])));
-    }
-    const before = new Map<string, Cell>(present.map((p) => [p.pupil_id, { mark: p.value === null ? null : Number(p.value), attendance: p.code }]));
-    const after = new Map<string, Cell>();
-    const history: Array<typeof journalChange.$inferInsert> = [];
-    for (const c of changes) {
-      const old = before.get(c.pupilId) ?? { mark: null, attendance: null };
-      const next: Cell = { mark: c.mark === undefined ? old.mark : c.mark, attendance: c.attendance === undefined ? old.attendance : c.attendance };
-      after.set(c.pupilId, next);
-      if (next.mark !== old.mark) {
-        if (next.mark === null) {
-          await tx.delete(mark).where(and(eq(mark.lessonId, l.id), eq(mark.pupilId, c.pupilId), eq(mark.workKind, l.workKind)));
-        } else {
-          await tx
-            .insert(mark)
-            .values({ lessonId: l.id, pupilId: c.pupilId, value: next.mark, workKind: l.workKind, weight: ctx.workKindWeight, enteredBy: actorId, enteredAt: now, updatedAt: now })
-            .onConflictDoUpdate({ target: [mark.pupilId, mark.lessonId, mark.workKind], set: { value: next.mark, enteredBy: actorId, updatedAt: now } });
-        }
-        if (late && old.mark !== null) {
-          history.push({ entity: 'mark', entityId: `${l.id}:${c.pupilId}:${l.workKind}`, pupilId: c.pupilId, lessonId: l.id, before: { value: old.mark, workKind: l.workKind }, after: next.mark === null ? null : { value: next.mark, workKind: l.workKind }, at: now, actor: actorId, actorLabel });
-        }
-      }
-      if (next.attendance !== old.attendance) {
-        if (next.attendance === null) {
-          await tx.delete(attendance).where(and(eq(attendance.lessonId, l.id), eq(attendance.pupilId, c.pupilId)));
-        } else {
-          await tx
-            .insert(attendance)
-            .values({ lessonId: l.id, pupilId: c.pupilId, code: next.attendance, enteredBy: actorId, updatedAt: now })
-            .onConflictDoUpdate({ target: [attendance.lessonId, attendance.pupilId], set: { code: next.attendance, enteredBy: actorId, updatedAt: now } });
-        }
-        if (late) {
-          history.push({ entity: 'attendance', entityId: `${l.id}:${c.pupilId}`, pupilId: c.pupilId, lessonId: l.id, before: old.attendance === null ? null : { code: old.attendance }, after: next.attendance === null ? null : { code: next.attendance }, at: now, actor: actorId, actorLabel });
-        }
-      }
-    }
-    const changed = [...after].filter(([id, cell]) => {
-      const old = before.get(id) ?? { mark: null, attendance: null };
-      return old.mark !== cell.mark || old.attendance !== cell.attendance;
-    });
-    if (history.length > 0) await tx.insert(journalChange).values(history);
-    if (changed.length > 0) {
-      if (l.status === 'planned') await tx.update(lesson).set({ status: 'held', updatedAt: now }).where(eq(lesson.id, l.id));
-      await recordAudit(tx, origin, {
-        action: 'update',
-        entityType: 'journal-lesson-cells',
-        entityId: l.id,
-        municipalityId: l.municipalityId,
-        organizationId: l.organizationId,
-        details: { pupils: changed.length, afterTheFact: late },
-      });
-    }
-    return after;
-  }));
+  const rows = await guardClosedYear(() =>
+    preparedRows<{ pupil_id: string; in_class: boolean; new_mark: number | null; new_code: AttendanceCode | null }>(db, saveCellsStatement, [
+      arrayLiteral(list.map((c) => c.pupilId)),
+      arrayLiteral(list.map((c) => c.mark !== undefined)),
+      arrayLiteral(list.map((c) => c.mark ?? null)),
+      arrayLiteral(list.map((c) => c.attendance !== undefined)),
+      arrayLiteral(list.map((c) => c.attendance ?? null)),
+      l.id,
+      l.classId,
+      l.heldOn,
+      ctx.subgroupId,
+      l.workKind,
+      ctx.workKindWeight,
+      actorId,
+      origin.actor.kind === 'account' ? origin.actor.displayName : '',
+      now.toISOString(),
+      isAfterTheFact(l.heldOn, now),
+      auditActorLabel(origin.actor),
+      origin.ip,
+      origin.requestId,
+      l.municipalityId,
+      l.organizationId,
+    ]),
+  );
+  const outside = rows.filter((r) => !r.in_class).map((r) => r.pupil_id);
+  if (outside.length > 0) {
+    throw errors.validation(Object.fromEntries(outside.map((id) => [`pupil-${id}`, { ru: 'Ученик не учится в этом классе в день урока', en: 'The pupil is not in this class on the day of the lesson' }])));
+  }
+  return new Map(rows.map((r) => [r.pupil_id, { mark: r.new_mark === null ? null : Number(r.new_mark), attendance: r.new_code }]));
 }
+
+/**
+ * Saving cells is one autocommit statement (a teacher's keystroke is one round trip, not a
+ * transaction of seven): which pupils are in the class (or subgroup) on the lesson's day, with
+ * their cells before; nothing is written unless all are; then the marks and attendance set or
+ * cleared, the history of changes after the fact (a mark's change where it had one, any
+ * attendance change), the lesson marked held, and one audit event — the last two only if a cell
+ * changed. Rows: per pupil, whether in the class and the cell after.
+ */
+const saveCellsStatement: PreparedStatement = {
+  name: 'journal_save_cells_v1',
+  text: `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::int[], $4::boolean[], $5::text[]) AS t(pupil_id, mark_set, mark, code_set, code)
+         ),
+         present AS (
+           SELECT i.*,
+                  EXISTS (SELECT 1 FROM class_enrolment e WHERE e.pupil_id = i.pupil_id AND e.class_id = $7::uuid AND e.starts_on <= $8::date AND (e.ends_on IS NULL OR e.ends_on >= $8::date))
+                    AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.pupil_id = i.pupil_id AND m.subgroup_id = $9::uuid)) AS in_class,
+                  (SELECT value FROM mark WHERE lesson_id = $6::uuid AND pupil_id = i.pupil_id AND work_kind = $10::text)::int AS old_mark,
+                  (SELECT code FROM attendance WHERE lesson_id = $6::uuid AND pupil_id = i.pupil_id) AS old_code
+             FROM input i
+         ),
+         cells AS (
+           SELECT p.pupil_id, p.old_mark, p.old_code,
+                  CASE WHEN p.mark_set THEN p.mark ELSE p.old_mark END AS new_mark,
+                  CASE WHEN p.code_set THEN p.code ELSE p.old_code END AS new_code
+             FROM present p
+            WHERE NOT EXISTS (SELECT 1 FROM present WHERE NOT in_class)
+         ),
+         marks_cleared AS (
+           DELETE FROM mark m USING cells c
+            WHERE c.new_mark IS NULL AND c.old_mark IS NOT NULL AND m.lesson_id = $6::uuid AND m.pupil_id = c.pupil_id AND m.work_kind = $10::text
+         ),
+         marks_set AS (
+           INSERT INTO mark (lesson_id, pupil_id, value, work_kind, weight, entered_by, entered_at, updated_at)
+           SELECT $6::uuid, pupil_id, new_mark, $10::text, $11::numeric, $12::uuid, $14::timestamptz, $14::timestamptz FROM cells
+            WHERE new_mark IS NOT NULL AND new_mark IS DISTINCT FROM old_mark
+           ON CONFLICT (pupil_id, lesson_id, work_kind) DO UPDATE SET value = EXCLUDED.value, entered_by = EXCLUDED.entered_by, updated_at = EXCLUDED.updated_at
+         ),
+         codes_cleared AS (
+           DELETE FROM attendance a USING cells c
+            WHERE c.new_code IS NULL AND c.old_code IS NOT NULL AND a.lesson_id = $6::uuid AND a.pupil_id = c.pupil_id
+         ),
+         codes_set AS (
+           INSERT INTO attendance (lesson_id, pupil_id, code, entered_by, updated_at)
+           SELECT $6::uuid, pupil_id, new_code, $12::uuid, $14::timestamptz FROM cells
+            WHERE new_code IS NOT NULL AND new_code IS DISTINCT FROM old_code
+           ON CONFLICT (lesson_id, pupil_id) DO UPDATE SET code = EXCLUDED.code, entered_by = EXCLUDED.entered_by, updated_at = EXCLUDED.updated_at
+         ),
+         history AS (
+           INSERT INTO journal_change (entity, entity_id, pupil_id, lesson_id, before, after, at, actor, actor_label)
+           SELECT 'mark', $6::text || ':' || pupil_id || ':' || $10::text, pupil_id, $6::uuid,
+                  jsonb_build_object('value', old_mark, 'workKind', $10::text),
+                  CASE WHEN new_mark IS NULL THEN NULL ELSE jsonb_build_object('value', new_mark, 'workKind', $10::text) END,
+                  $14::timestamptz, $12::uuid, $13::text
+             FROM cells WHERE $15::boolean AND old_mark IS NOT NULL AND new_mark IS DISTINCT FROM old_mark
+           UNION ALL
+           SELECT 'attendance', $6::text || ':' || pupil_id, pupil_id, $6::uuid,
+                  CASE WHEN old_code IS NULL THEN NULL ELSE jsonb_build_object('code', old_code) END,
+                  CASE WHEN new_code IS NULL THEN NULL ELSE jsonb_build_object('code', new_code) END,
+                  $14::timestamptz, $12::uuid, $13::text
+             FROM cells WHERE $15::boolean AND new_code IS DISTINCT FROM old_code
+         ),
+         changed AS (
+           SELECT count(*) AS n FROM cells WHERE new_mark IS DISTINCT FROM old_mark OR new_code IS DISTINCT FROM old_code
+         ),
+         held AS (
+           UPDATE lesson SET status = 'held', updated_at = $14::timestamptz WHERE id = $6::uuid AND status = 'planned' AND (SELECT n FROM changed) > 0
+         ),
+         audited AS (
+           INSERT INTO audit_event (seq, prev_hash, hash, actor_account_id, actor_label, action, entity_type, entity_id, municipality_id, organization_id, ip, request_id, details)
+           SELECT 0, '', '', $12::uuid, $16::text, 'update', 'journal-lesson-cells', $6::text, $19::int, $20::uuid, $17::text, $18::text,
+                  jsonb_build_object('pupils', n, 'afterTheFact', $15::boolean)
+             FROM changed WHERE n > 0
+         )
+         SELECT p.pupil_id, p.in_class, c.new_mark, c.new_code FROM present p LEFT JOIN cells c ON c.pupil_id = p.pupil_id`,
+};
 
 function sqlUuidArray(ids: readonly string[]) {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;

@@ -29,9 +29,8 @@
 import type { Actor } from '../../platform/access/access.ts';
 import { actorLabel } from '../../platform/audit/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { preparedRows, type Database, type Executor, type PreparedStatement } from '../../platform/db/connect.ts';
+import { arrayLiteral, preparedRows, type Database, type Executor, type PreparedStatement } from '../../platform/db/connect.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { arrayLiteral } from '../../demo/bulk-insert.ts';
 import { loadCampaignForSubmission, stageAt, stageWindowMessage } from './campaign.service.ts';
 import { dedupeBatch, idempotencyErrors, requestFingerprint } from './idempotency.ts';
 import { ADMISSION_RECEIVED_QUEUE } from './received.job.ts';

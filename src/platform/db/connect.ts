@@ -123,3 +123,17 @@ export async function preparedRows<T>(executor: Executor, statement: PreparedSta
   parts.forEach((part, i) => chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`));
   return queryRows<T>(executor, sql.join(chunks));
 }
+
+/** A PostgreSQL array literal: {"a","b",NULL}. Every element quoted, so commas and braces are safe. */
+export function arrayLiteral(values: readonly (string | number | boolean | null | undefined)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v !== 'string') out += String(v);
+    else if (v.indexOf('"') === -1 && v.indexOf('\\') === -1) out += `"${v}"`;
+    else out += `"${v.replace(/["\\]/g, '\\$&')}"`;
+  }
+  return `${out}}`;
+}
