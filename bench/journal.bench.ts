@@ -34,6 +34,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { installRegion } from '../src/registry/region.service.ts';
 import { generateTerm } from './journal/generate.ts';
 import { closedLoop, type LoadResult, type Request } from './journal/load.ts';
+import { recordFigures } from './support/record.ts';
 import { startServers, stopServer, type Server } from './support/server.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
       '|---|---:|',
       ...counts.map((c) => `| ${c.t}${['school_class', 'class_enrolment', 'teaching_assignment'].includes(c.t) ? ' (Krasnodar)' : ''} | ${fmt(Number(c.n))} |`),
       '',
-      `| load (${SECONDS} s each, server and load generator on this machine) | connections | result |`,
+      `| load (${SECONDS} s each, ${SERVERS} server processes and the load generator on this machine) | connections | result |`,
       '|---|---:|---|',
       `| diary week pages (HTML, a different guardian, child and week each) | ${CONNECTIONS} | ${describe(diaryAlone)} |`,
       `| saving a mark (POST …/cells, teachers) | ${MARK_CONNECTIONS} | ${describe(saveAlone)} |`,
@@ -243,11 +244,12 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join('\n') + '\n');
     if (record) {
-      let doc = fs.existsSync(benchmarksFile) ? fs.readFileSync(benchmarksFile, 'utf8') : '# Benchmarks\n';
-      if (!doc.includes(sectionTitle)) {
-        doc = `${doc.trimEnd()}\n\n${sectionTitle}\n\nThe diary and the gradebook under a municipality's evening load (\`bench/journal.bench.ts\`): the demo generator's region with Krasnodar's journal for one full term, the real server as child processes and a keep-alive load generator in the same run.\n`;
-      }
-      fs.writeFileSync(benchmarksFile, `${doc.trimEnd()}\n\n${lines.join('\n')}`);
+      recordFigures(
+        benchmarksFile,
+        sectionTitle,
+        "The diary and the gradebook under a municipality's evening load (`bench/journal.bench.ts`): the demo generator's region with Krasnodar's journal for one full term, the real server as child processes and a keep-alive load generator in the same run.",
+        lines,
+      );
     }
   } finally {
     await Promise.all(servers.map((s) => stopServer(s)));

@@ -59,15 +59,17 @@ function receiptJson(receipt: SubmissionReceipt) {
  * bound a new one is answered 503 + Retry-After at once — before its session is even looked up —
  * so an overload queues neither in the database pool nor in memory (issue 4, item 6).
  *
- * The bound follows the process's measured rate (Little's law): in flight ≤ completions per
- * second × the latency target, so an accepted request waits about the target at most and the
- * excess is refused in microseconds. The rate is measured over half-second windows (smoothed);
- * when the process is not saturated it is the offered rate and the bound sits at its floor, which
- * is above what an unsaturated process holds. A constant (128, then 512) let the accepted requests
- * of a 3× burst wait 12–28 s (docs/benchmarks.md).
+ * The bound follows the process's capacity (Little's law): in flight ≤ completions per second ×
+ * the latency target, so an accepted request waits about the target at most and the excess is
+ * refused in microseconds. Completions are measured over half-second windows (smoothed); the
+ * capacity is the highest smoothed rate seen, decaying with a half-life of 30 s. Following the
+ * current rate instead fed back on itself: a bound set by a low rate (after a pause, at the start
+ * of a burst) refused the load that would have shown a higher one, and a process able to accept
+ * 4,000 a second stayed shedding at 2,000 (docs/benchmarks.md). A constant (128, then 512) let the
+ * accepted requests of a 3× burst wait 12–28 s.
  */
 export const SUBMISSION_LATENCY_TARGET_MS = 250;
-export const SUBMISSION_GATE = { floor: 64, ceiling: 2048, initial: 128 };
+export const SUBMISSION_GATE = { floor: 256, ceiling: 4096, initial: 256, halfLifeMs: 30_000 };
 
 /** The bound as a pair of route hooks; `fixed` pins the bound (its test). */
 export function admissionGate(fixed?: number, targetMs = SUBMISSION_LATENCY_TARGET_MS) {
@@ -76,6 +78,7 @@ export function admissionGate(fixed?: number, targetMs = SUBMISSION_LATENCY_TARG
   let windowStarted = performance.now();
   let completed = 0;
   let rate = 0;
+  let capacity = 0;
   const counted = new WeakSet<object>();
   return {
     onRequest: async (request: FastifyRequest) => {
@@ -91,12 +94,13 @@ export function admissionGate(fixed?: number, targetMs = SUBMISSION_LATENCY_TARG
       if (now - windowStarted < 500) return;
       const measured = (completed * 1000) / (now - windowStarted);
       rate = rate === 0 ? measured : 0.5 * rate + 0.5 * measured;
+      capacity = Math.max(rate, capacity * 2 ** (-(now - windowStarted) / SUBMISSION_GATE.halfLifeMs));
       windowStarted = now;
       completed = 0;
-      if (fixed === undefined) bound = Math.max(SUBMISSION_GATE.floor, Math.min(SUBMISSION_GATE.ceiling, Math.round((rate * targetMs) / 1000)));
+      if (fixed === undefined) bound = Math.max(SUBMISSION_GATE.floor, Math.min(SUBMISSION_GATE.ceiling, Math.round((capacity * targetMs) / 1000)));
     },
-    /** The current bound and measured rate (for logs and tests). */
-    state: () => ({ bound, rate, inFlight }),
+    /** The current bound, measured rate and capacity estimate (for logs and tests). */
+    state: () => ({ bound, rate, capacity, inFlight }),
   };
 }
 
