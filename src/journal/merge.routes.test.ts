@@ -38,6 +38,10 @@ test('an operator compares two records of a child side by side and merges them; 
   assert.match(merged.body, /guardian_link\.child_id/);
   assert.equal(await resolveMergedPerson(db, b.id), a.id);
   assert.equal(await findPersonByDocument(db, b.snils!), a.id, 'the merged record’s document leads to the kept one');
+  const listed = await operator.api('POST', '/api/v1/people/search', { q: 'Белова Ева' });
+  assert.equal(listed.statusCode, 200, listed.body);
+  const ids = (JSON.parse(listed.body) as { items: Array<{ id: string }> }).items.map((p) => p.id);
+  assert.ok(ids.includes(a.id) && !ids.includes(b.id), 'the merged record is no longer listed');
   const again = await operator.post('/registry/merge', { keptPersonId: a.id, mergedPersonId: b.id });
   assert.equal(again.statusCode, 409);
 

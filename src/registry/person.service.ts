@@ -607,7 +607,9 @@ function searchCondition(q: string): SQL | undefined {
  */
 export async function listPeople(db: Executor, scope: PersonReadScope, query: PersonListQuery): Promise<{ items: PersonListItem[]; nextAfter: string | null }> {
   if (scope.kind === 'none') return { items: [], nextAfter: null };
-  const conditions: SQL[] = [scopeCondition(scope)];
+  // A record merged into another (person_merge) stays for the audit trail but is not listed:
+  // the registry shows each child once.
+  const conditions: SQL[] = [scopeCondition(scope), sql`NOT EXISTS (SELECT 1 FROM person_merge pm WHERE pm.merged_person_id = ${person.id})`];
   if (query.q) {
     const search = searchCondition(query.q);
     if (search) conditions.push(search);
