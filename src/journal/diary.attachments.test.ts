@@ -61,6 +61,14 @@ describe('homework files in the diary', () => {
     assert.match(String(download.headers['content-disposition']), /^attachment;/);
     assert.equal(download.headers['x-content-type-options'], 'nosniff');
     assert.equal(download.body, 'решить № 512');
+    const api = await guardian.api('GET', `/api/v1/diary/week?child=${school.pupilIds[0]}&week=2026-03-02`);
+    assert.equal(api.statusCode, 200, api.body);
+    const lesson = (JSON.parse(api.body) as { lessons: Array<{ id: string; homeworkFiles: Array<{ id: string; fileName: string; href: string }> }> }).lessons.find((l) => l.id === lessonId)!;
+    assert.deepEqual(
+      lesson.homeworkFiles.map((f) => [f.id, f.fileName, f.href]),
+      [[fileId, 'Задание.txt', href]],
+      'the JSON week lists the files with the same download link',
+    );
     const own = await pupil.get(`/diary/lessons/${lessonId}/attachments/${fileId}?child=${school.pupilIds[1]}`);
     assert.equal(own.statusCode, 200);
     assert.equal(own.headers['x-content-type-options'], 'nosniff');

@@ -156,13 +156,21 @@ export function registerDiaryRoutes(app: FastifyInstance, context: AppContext): 
     homework: Type.String(),
     marks: Type.Array(Mark),
     attendance: Type.Union([Type.String(), Type.Null()]),
+    homeworkFiles: Type.Array(
+      Type.Object({
+        id: Type.String({ format: 'uuid' }),
+        fileName: Type.String(),
+        sizeBytes: Type.Integer(),
+        href: Type.String({ description: 'Download with the same session (the diary page’s link)' }),
+      }),
+    ),
   });
   app.get(
     '/api/v1/diary/week',
     {
       schema: {
         tags,
-        summary: 'A pupil’s diary week: lessons with topic, homework, marks and attendance',
+        summary: 'A pupil’s diary week: lessons with topic, homework and its files, marks and attendance',
         description: 'For the pupil themself or their guardian. Without `child`, the first of the account’s children.',
         querystring: Type.Object({ child: Type.Optional(Type.String({ format: 'uuid' })), week: Type.Optional(Type.String({ format: 'date' })) }),
         response: { 200: Type.Object({ pupilId: Type.String({ format: 'uuid' }), weekStart: Type.String({ format: 'date' }), lessons: Type.Array(Lesson) }) },
@@ -190,6 +198,7 @@ export function registerDiaryRoutes(app: FastifyInstance, context: AppContext): 
             homework: l.homework,
             marks: l.marks,
             attendance: l.attendance,
+            homeworkFiles: l.attachments.map((f) => ({ ...f, href: `/diary/lessons/${l.id}/attachments/${f.id}?child=${child.id}` })),
           })),
         ),
       };
