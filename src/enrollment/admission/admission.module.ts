@@ -11,6 +11,7 @@ import { registerApplicationRoutes } from './application.routes.tsx';
 import { registerCampaignRoutes } from './campaign.routes.tsx';
 import { registerFlagRoutes } from './flags.routes.tsx';
 import { registerPlanningRoutes } from './planning.routes.tsx';
+import { purgeRateCounters, RATE_COUNTER_PURGE_QUEUE } from './rate-limit.ts';
 import { receivedJobHandlers } from './received.job.ts';
 import { registerAdmissionReferenceRoutes } from './reference.routes.tsx';
 import { registerSubmissionRoutes } from './submission.routes.tsx';
@@ -25,5 +26,11 @@ export function registerAdmission(app: FastifyInstance, context: AppContext): vo
   registerPlanningRoutes(app, context);
 }
 
-export const admissionJobHandlers: Record<string, JobHandler> = { ...receivedJobHandlers };
-export const admissionJobSchedules: JobSchedule[] = [];
+export const admissionJobHandlers: Record<string, JobHandler> = {
+  ...receivedJobHandlers,
+  /** Housekeeping: rate-limit counters of windows that have ended. */
+  [RATE_COUNTER_PURGE_QUEUE]: async (_run, context) => {
+    await purgeRateCounters(context.db, context.clock.now());
+  },
+};
+export const admissionJobSchedules: JobSchedule[] = [{ queue: RATE_COUNTER_PURGE_QUEUE, everyMs: 3600_000 }];

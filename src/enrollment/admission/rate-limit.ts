@@ -106,7 +106,22 @@ export async function hitRateLimits(
   }
 }
 
-/** Removes counters of windows that ended before `before` (a periodic job). */
-export async function purgeRateCounters(executor: Executor, before: Date): Promise<void> {
-  await executor.execute(sql`DELETE FROM admission_rate_counter WHERE window_start < ${before.toISOString()}::timestamptz - interval '7 days'`);
+export const RATE_COUNTER_PURGE_QUEUE = 'admission.purge-rate-counters';
+
+/**
+ * Deletes the counters of windows that have ended: a window is read only while `now` is inside
+ * it, so a counter older than the longest window (plus an hour of slack for clocks) is never
+ * read again. Run hourly by the job worker; returns how many were deleted.
+ */
+export async function purgeRateCounters(db: Executor, now: Date): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`WITH gone AS (
+          DELETE FROM admission_rate_counter
+           WHERE window_start < ${now.toISOString()}::timestamptz
+                 - make_interval(secs => 3600 + coalesce((SELECT max(window_seconds) FROM admission_rate_rule), 0))
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM gone`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
