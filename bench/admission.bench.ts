@@ -24,10 +24,9 @@
  * opens before pressing "submit" does (keepSessionsFresh); the job worker is off in the server process (RUN_WORKERS=false):
  * the `admission.received` jobs wait in the queue for worker processes.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -253,10 +253,6 @@ const saveCellsStatement: PreparedStatement = {
          SELECT p.pupil_id, p.in_class, c.new_mark, c.new_code FROM present p LEFT JOIN cells c ON c.pupil_id = p.pupil_id`,
 };
 
-function sqlUuidArray(ids: readonly string[]) {
-  return sql`${`{${ids.join(',')}}`}::uuid[]`;
-}
-
 /** The cells (mark of the lesson's kind of work, attendance) of some pupils (or all) in one lesson. */
 async function cellsOf(db: Executor, lessonId: string, pupilIds: readonly string[] | null, kind: string): Promise<Map<string, Cell>> {
   const onlyMarks = pupilIds ? inArray(mark.pupilId, [...pupilIds]) : undefined;

@@ -2,7 +2,7 @@
  * Accounts, their role grants, sessions and failed-login counters. All of it lives in the
  * database, so any app process serves any user.
  */
-import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { isRole, type Actor, type Grant } from '../access/access.ts';
 import { preparedRows, type Executor, type PreparedStatement } from '../db/connect.ts';
 import { account, apiToken, loginAttempt, roleGrant, session } from './auth.schema.ts';
