@@ -92,3 +92,30 @@ test('beyond the bound of submissions in flight a request is refused with 503 be
   await gate.onResponse(a!);
   await gate.onRequest(c!);
 });
+
+test('the bound follows the capacity the process has shown, and a pause does not drop it to the floor', async () => {
+  const { admissionGate, SUBMISSION_GATE } = await import('./submission.routes.tsx');
+  let clock = 0;
+  const gate = admissionGate(undefined, 250, () => clock);
+  const finish = async (n: number, overMs: number) => {
+    for (let i = 0; i < n; i++) {
+      const request = {} as Parameters<typeof gate.onRequest>[0];
+      await gate.onRequest(request);
+      clock += overMs / n;
+      await gate.onResponse(request);
+    }
+  };
+  assert.equal(gate.state().bound, SUBMISSION_GATE.initial);
+  // 4,000 a second for two seconds: capacity 4,000/s → 1,000 in flight at 250 ms
+  for (let w = 0; w < 4; w++) await finish(2000, 500);
+  assert.ok(gate.state().bound >= 900 && gate.state().bound <= 1000, `bound ${gate.state().bound}`);
+  // a 2-second pause, then a trickle: the current rate is low, the bound stays near the capacity
+  clock += 2000;
+  for (let w = 0; w < 7; w++) await finish(10, 500);
+  assert.ok(gate.state().rate < 100, `rate ${gate.state().rate}`);
+  assert.ok(gate.state().bound > 800, `bound ${gate.state().bound} after a pause`);
+  // long idle: the capacity decays (30 s half-life) back toward the floor
+  clock += 300_000;
+  await finish(10, 500);
+  assert.equal(gate.state().bound, SUBMISSION_GATE.floor);
+});

@@ -71,11 +71,11 @@ function receiptJson(receipt: SubmissionReceipt) {
 export const SUBMISSION_LATENCY_TARGET_MS = 250;
 export const SUBMISSION_GATE = { floor: 256, ceiling: 4096, initial: 256, halfLifeMs: 30_000 };
 
-/** The bound as a pair of route hooks; `fixed` pins the bound (its test). */
-export function admissionGate(fixed?: number, targetMs = SUBMISSION_LATENCY_TARGET_MS) {
+/** The bound as a pair of route hooks; `fixed` pins the bound, `now` is the clock (tests). */
+export function admissionGate(fixed?: number, targetMs = SUBMISSION_LATENCY_TARGET_MS, now: () => number = () => performance.now()) {
   let inFlight = 0;
   let bound = fixed ?? SUBMISSION_GATE.initial;
-  let windowStarted = performance.now();
+  let windowStarted = now();
   let completed = 0;
   let rate = 0;
   let capacity = 0;
@@ -90,12 +90,12 @@ export function admissionGate(fixed?: number, targetMs = SUBMISSION_LATENCY_TARG
       if (!counted.delete(request)) return;
       inFlight -= 1;
       completed += 1;
-      const now = performance.now();
-      if (now - windowStarted < 500) return;
-      const measured = (completed * 1000) / (now - windowStarted);
+      const at = now();
+      if (at - windowStarted < 500) return;
+      const measured = (completed * 1000) / (at - windowStarted);
       rate = rate === 0 ? measured : 0.5 * rate + 0.5 * measured;
-      capacity = Math.max(rate, capacity * 2 ** (-(now - windowStarted) / SUBMISSION_GATE.halfLifeMs));
-      windowStarted = now;
+      capacity = Math.max(rate, capacity * 2 ** (-(at - windowStarted) / SUBMISSION_GATE.halfLifeMs));
+      windowStarted = at;
       completed = 0;
       if (fixed === undefined) bound = Math.max(SUBMISSION_GATE.floor, Math.min(SUBMISSION_GATE.ceiling, Math.round((capacity * targetMs) / 1000)));
     },
