@@ -66,33 +66,6 @@ export interface ResolvedSession {
   account: AccountRow;
 }
 
-/**
- * The live session behind a cookie token, sliding its expiry forward. One round trip: the
- * UPDATE both checks expiry and extends it (at most once a minute, to spare writes).
- */
-export async function resolveSession(db: Executor, token: string, now: Date, idleMinutes: number): Promise<ResolvedSession | null> {
-  const id = tokenDigest(token);
-  const [row] = await db
-    .select({ session, account })
-    .from(session)
-    .innerJoin(account, eq(account.id, session.accountId))
-    .where(and(eq(session.id, id), gt(session.expiresAt, now), isNull(account.disabledAt)))
-    .limit(1);
-  if (!row) return null;
-  if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
-    await db
-      .update(session)
-      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + idleMinutes * 60_000) })
-      .where(eq(session.id, id));
-  }
-  return {
-    id,
-    csrfToken: row.session.csrfToken,
-    secondFactorPending: row.session.secondFactorPending,
-    account: row.account,
-  };
-}
-
 export interface SessionWithGrants extends ResolvedSession {
   grants: Grant[];
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../../config.ts';
 import { ManualClock, type AppContext } from '../context.ts';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
 import { createLogger } from '../logger.ts';
-import { createSession, resolveSession } from '../auth/accounts.ts';
+import { createSession, resolveSessions } from '../auth/accounts.ts';
 import { account } from '../auth/auth.schema.ts';
 import { createTestDatabase, testOnPostgres, type TestDatabase } from '../../../test/support/database.ts';
 import { enqueue, findJob, startWorker, type JobHandler, type Worker } from './jobs.ts';
@@ -234,8 +234,9 @@ test('the platform cleanup queue deletes expired sessions and schedules its next
   await withWorker(context, platformJobHandlers, (worker) => worker.runOnce(), { schedules: platformJobSchedules });
   const sessionCount = await context.db.execute(sql`SELECT count(*) AS n FROM session WHERE account_id = ${owner!.id}`);
   assert.equal(Number((sessionCount as unknown as { rows: Array<{ n: unknown }> }).rows[0]!.n), 1);
-  assert.equal(await resolveSession(context.db, expired.token, clock.now(), 60), null);
-  assert.ok(await resolveSession(context.db, live.token, clock.now(), 60));
+  const found = await resolveSessions(context.db, [expired.token, live.token], clock.now(), 60);
+  assert.equal(found.get(expired.token), undefined);
+  assert.ok(found.get(live.token));
 
   clock.advance(2 * hour);
   await withWorker(context, platformJobHandlers, (worker) => worker.runOnce(), { schedules: platformJobSchedules });
