@@ -11,6 +11,7 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError, errors, type FieldErrors } from '../platform/errors.ts';
 import { translate } from '../platform/i18n/i18n.ts';
 import { isUuid } from '../platform/validation.ts';
+import { regionToday as regionTodayOf } from '../registry/person.service.ts';
 import { listMunicipalities, municipalityName } from '../registry/region.service.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
 import { canEditJournalReference, schoolListScope, schoolYearPolicy, canEditSchoolYear, type SchoolScope } from './journal.policy.ts';
@@ -63,7 +64,7 @@ export async function loadYear(context: AppContext, actor: Actor, id: string): P
 }
 
 export function regionToday(context: AppContext): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(context.clock.now());
+  return regionTodayOf(context.clock);
 }
 
 function calendarValues(c: YearCalendar): CalendarValues {

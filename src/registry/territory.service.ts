@@ -21,6 +21,7 @@ import { isIsoDate, isUuid } from '../platform/validation.ts';
 import { addressHouse, addressObject } from './address.schema.ts';
 import { organization } from './organization.schema.ts';
 import { territoryAct, territoryRule, territoryRuleKinds, type TerritoryRuleKind } from './territory.schema.ts';
+import { regionToday } from './person.service.ts';
 
 export type TerritoryActRow = typeof territoryAct.$inferSelect;
 export type TerritoryRuleRow = typeof territoryRule.$inferSelect;
@@ -527,5 +528,5 @@ export function describeRule(rule: Pick<RuleView, 'kind' | 'numberFrom' | 'numbe
 
 /** Today's date in the region's zone (Europe/Moscow), YYYY-MM-DD: the date territories are resolved on. */
 export function regionDate(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return regionToday({ now: () => now });
 }
