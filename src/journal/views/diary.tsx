@@ -1,6 +1,7 @@
 /** The diary pages: the week, marks by subject and term, notices and the calendar feed. */
-import type { Locale } from '../../platform/i18n/i18n.ts';
+import { translate, type Locale } from '../../platform/i18n/i18n.ts';
 import { Button, Form, Notice, Table } from '../../web/components.tsx';
+import { html, RawHtml, tableHtml, type SafeHtml } from '../../web/html.tsx';
 import { usePage, useT } from '../../web/page-context.ts';
 import type { DiaryChild, DiaryMarks, DiaryWeek, FeedState, NoticePreference } from '../diary.service.ts';
 
@@ -20,128 +21,74 @@ function dayMonth(date: string): string {
   return `${date.slice(8, 10)}.${date.slice(5, 7)}`;
 }
 
-function ChildSwitch(props: { children: readonly DiaryChild[]; current: string; base: string }) {
-  const t = useT();
-  if (props.children.length < 2) return null;
-  return (
-    <nav aria-label={t({ ru: 'Дети', en: 'Children' })} class="diary-children">
-      <ul class="inline-list">
-        {props.children.map((c) => (
-          <li key={c.id}>
-            {c.id === props.current ? (
-              <strong aria-current="page">{c.name}</strong>
-            ) : (
-              <a href={`${props.base}?child=${c.id}`}>{c.name}</a>
-            )}
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+/** The other children of the account, as links (nothing when there is one). */
+function childSwitchHtml(locale: Locale, children: readonly DiaryChild[], current: string, base: string): SafeHtml {
+  if (children.length < 2) return html``;
+  return html`<nav aria-label="${translate(locale, { ru: 'Дети', en: 'Children' })}" class="diary-children"><ul class="inline-list">${children.map((c) =>
+    c.id === current ? html`<li><strong aria-current="page">${c.name}</strong></li>` : html`<li><a href="${`${base}?child=${c.id}`}">${c.name}</a></li>`,
+  )}</ul></nav>`;
 }
 
-function Tabs(props: { child: string; current: 'week' | 'marks' | 'settings' }) {
-  const t = useT();
+function tabsHtml(locale: Locale, child: string, current: 'week' | 'marks' | 'settings'): SafeHtml {
   const tabs = [
-    ['week', `/diary?child=${props.child}`, { ru: 'Неделя', en: 'Week' }],
-    ['marks', `/diary/marks?child=${props.child}`, { ru: 'Отметки', en: 'Marks' }],
-    ['settings', `/diary/settings?child=${props.child}`, { ru: 'Уведомления и календарь', en: 'Notices and calendar' }],
+    ['week', `/diary?child=${child}`, { ru: 'Неделя', en: 'Week' }],
+    ['marks', `/diary/marks?child=${child}`, { ru: 'Отметки', en: 'Marks' }],
+    ['settings', `/diary/settings?child=${child}`, { ru: 'Уведомления и календарь', en: 'Notices and calendar' }],
   ] as const;
-  return (
-    <nav aria-label={t({ ru: 'Разделы дневника', en: 'Diary sections' })}>
-      <ul class="inline-list">
-        {tabs.map(([key, href, label]) => (
-          <li key={key}>{key === props.current ? <strong aria-current="page">{t(label)}</strong> : <a href={href}>{t(label)}</a>}</li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return html`<nav aria-label="${translate(locale, { ru: 'Разделы дневника', en: 'Diary sections' })}"><ul class="inline-list">${tabs.map(([key, href, label]) =>
+    key === current ? html`<li><strong aria-current="page">${translate(locale, label)}</strong></li>` : html`<li><a href="${href}">${translate(locale, label)}</a></li>`,
+  )}</ul></nav>`;
 }
 
-export function DiaryWeekView(props: { children: readonly DiaryChild[]; child: DiaryChild; week: DiaryWeek }) {
-  const t = useT();
+/** The heading, the child switch and the tabs every diary page starts with. */
+function DiaryHeader(props: { title: string; children: readonly DiaryChild[]; child: DiaryChild; base: string; current: 'week' | 'marks' | 'settings' }) {
   const { locale } = usePage();
-  const w = props.week;
-  const base = `/diary?child=${props.child.id}`;
   return (
     <>
       <h1>
-        {t({ ru: 'Дневник', en: 'Diary' })}: {props.child.name}
+        {props.title}: {props.child.name}
       </h1>
-      <ChildSwitch children={props.children} current={props.child.id} base="/diary" />
-      <Tabs child={props.child.id} current="week" />
-      <nav aria-label={t({ ru: 'Недели', en: 'Weeks' })} class="pagination">
-        <a href={`${base}&week=${w.previous}`} rel="prev">
-          ← {t({ ru: 'Предыдущая неделя', en: 'Previous week' })}
-        </a>{' '}
-        <span>
-          {dayMonth(w.weekStart)}–{dayMonth(w.days[w.days.length - 1]!.date)}
-        </span>{' '}
-        <a href={`${base}&week=${w.next}`} rel="next">
-          {t({ ru: 'Следующая неделя', en: 'Next week' })} →
-        </a>
-      </nav>
-      {w.days.map((day, i) => (
-        <section key={day.date} aria-labelledby={`day-${day.date}`}>
-          <h2 id={`day-${day.date}`}>
-            {weekdayNames[locale as Locale][i]}, {dayMonth(day.date)}
-          </h2>
-          {day.lessons.length === 0 ? (
-            <p>{t({ ru: 'Уроков нет', en: 'No lessons' })}</p>
-          ) : (
-            <Table
-              caption={`${weekdayNames[locale as Locale][i]}, ${dayMonth(day.date)}`}
-              captionHidden
-              headers={[t({ ru: '№', en: 'No.' }), t({ ru: 'Предмет', en: 'Subject' }), t({ ru: 'Тема и домашнее задание', en: 'Topic and homework' }), t({ ru: 'Отметки', en: 'Marks' })]}
-            >
-              {day.lessons.map((l) => (
-                <tr key={l.id}>
-                  <td>
-                    {l.lessonNumber}
-                    {l.startsAt ? <small> {l.startsAt}</small> : null}
-                  </td>
-                  <td>
-                    {locale === 'ru' ? l.subjectNameRu : l.subjectNameEn}
-                    {l.status === 'cancelled' ? <em> ({t({ ru: 'отменён', en: 'cancelled' })})</em> : null}
-                  </td>
-                  <td>
-                    {l.topic ? <div>{l.topic}</div> : null}
-                    {l.homework ? (
-                      <div>
-                        <strong>{t({ ru: 'Д/з', en: 'Homework' })}:</strong> {l.homework}
-                      </div>
-                    ) : null}
-                    {w.attachments.some((f) => f.lessonId === l.id) ? (
-                      <ul class="attachments" aria-label={t({ ru: 'Файлы к домашнему заданию', en: 'Homework files' })}>
-                        {w.attachments
-                          .filter((f) => f.lessonId === l.id)
-                          .map((f) => (
-                            <li key={f.id}>
-                              <a href={`/diary/lessons/${l.id}/attachments/${f.id}?child=${props.child.id}`} download>
-                                {f.fileName}
-                              </a>{' '}
-                              <small>({Math.max(1, Math.round(f.sizeBytes / 1024))} {t({ ru: 'КБ', en: 'KB' })})</small>
-                            </li>
-                          ))}
-                      </ul>
-                    ) : null}
-                  </td>
-                  <td>
-                    {l.marks.map((m) => (
-                      <strong class="mark" key={`${m.workKind}-${m.value}`}>
-                        {m.value}{' '}
-                      </strong>
-                    ))}
-                    {l.attendance ? <span>{t(absenceShort[l.attendance]!)}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </Table>
-          )}
-        </section>
-      ))}
+      <RawHtml html={html`${childSwitchHtml(locale, props.children, props.child.id, props.base)}${tabsHtml(locale, props.child.id, props.current)}`} />
     </>
   );
+}
+
+/**
+ * The week: a hot path (every guardian opens it on the evening marks appear; issue 5 §11), so it
+ * is built as escaped strings (web/html.tsx) rather than a Preact tree, at a tenth of the cost.
+ */
+export function diaryWeekHtml(locale: Locale, props: { children: readonly DiaryChild[]; child: DiaryChild; week: DiaryWeek }): SafeHtml {
+  const t = (message: { ru: string; en: string }) => translate(locale, message);
+  const w = props.week;
+  const base = `/diary?child=${props.child.id}`;
+  const filesOf = new Map<string, DiaryWeek['attachments']>();
+  for (const f of w.attachments) filesOf.set(f.lessonId, [...(filesOf.get(f.lessonId) ?? []), f]);
+  const headers = [t({ ru: '№', en: 'No.' }), t({ ru: 'Предмет', en: 'Subject' }), t({ ru: 'Тема и домашнее задание', en: 'Topic and homework' }), t({ ru: 'Отметки', en: 'Marks' })];
+  const homework = t({ ru: 'Д/з', en: 'Homework' });
+  const row = (l: DiaryWeek['days'][number]['lessons'][number]) => {
+    const files = filesOf.get(l.id);
+    return html`<tr><td>${l.lessonNumber}${l.startsAt ? html`<small> ${l.startsAt}</small>` : null}</td><td>${locale === 'ru' ? l.subjectNameRu : l.subjectNameEn}${
+      l.status === 'cancelled' ? html`<em> (${t({ ru: 'отменён', en: 'cancelled' })})</em>` : null
+    }</td><td>${l.topic ? html`<div>${l.topic}</div>` : null}${l.homework ? html`<div><strong>${homework}:</strong> ${l.homework}</div>` : null}${
+      files
+        ? html`<ul class="attachments" aria-label="${t({ ru: 'Файлы к домашнему заданию', en: 'Homework files' })}">${files.map(
+            (f) =>
+              html`<li><a href="${`/diary/lessons/${l.id}/attachments/${f.id}?child=${props.child.id}`}" download>${f.fileName}</a> <small>(${Math.max(1, Math.round(f.sizeBytes / 1024))} ${t({ ru: 'КБ', en: 'KB' })})</small></li>`,
+          )}</ul>`
+        : null
+    }</td><td>${l.marks.map((m) => html`<strong class="mark">${m.value} </strong>`)}${l.attendance ? html`<span>${t(absenceShort[l.attendance]!)}</span>` : null}</td></tr>`;
+  };
+  return html`<h1>${t({ ru: 'Дневник', en: 'Diary' })}: ${props.child.name}</h1>${childSwitchHtml(locale, props.children, props.child.id, '/diary')}${tabsHtml(locale, props.child.id, 'week')}<nav aria-label="${t({ ru: 'Недели', en: 'Weeks' })}" class="pagination"><a href="${`${base}&week=${w.previous}`}" rel="prev">← ${t({ ru: 'Предыдущая неделя', en: 'Previous week' })}</a> <span>${dayMonth(w.weekStart)}–${dayMonth(w.days[w.days.length - 1]!.date)}</span> <a href="${`${base}&week=${w.next}`}" rel="next">${t({ ru: 'Следующая неделя', en: 'Next week' })} →</a></nav>${w.days.map((day, i) => {
+    const name = `${weekdayNames[locale][i]}, ${dayMonth(day.date)}`;
+    return html`<section aria-labelledby="${`day-${day.date}`}"><h2 id="${`day-${day.date}`}">${name}</h2>${
+      day.lessons.length === 0 ? html`<p>${t({ ru: 'Уроков нет', en: 'No lessons' })}</p>` : tableHtml({ caption: name, captionHidden: true, headers, rows: day.lessons.map(row) })
+    }</section>`;
+  })}`;
+}
+
+export function DiaryWeekView(props: { children: readonly DiaryChild[]; child: DiaryChild; week: DiaryWeek }) {
+  const { locale } = usePage();
+  return <RawHtml class="diary-week" html={diaryWeekHtml(locale, props)} />;
 }
 
 export function DiaryMarksView(props: { children: readonly DiaryChild[]; child: DiaryChild; marks: DiaryMarks }) {
@@ -150,11 +97,7 @@ export function DiaryMarksView(props: { children: readonly DiaryChild[]; child: 
   const m = props.marks;
   return (
     <>
-      <h1>
-        {t({ ru: 'Отметки', en: 'Marks' })}: {props.child.name}
-      </h1>
-      <ChildSwitch children={props.children} current={props.child.id} base="/diary/marks" />
-      <Tabs child={props.child.id} current="marks" />
+      <DiaryHeader title={t({ ru: 'Отметки', en: 'Marks' })} children={props.children} child={props.child} base="/diary/marks" current="marks" />
       {m.yearName === null ? (
         <p>{t({ ru: 'Сейчас ребёнок не числится ни в одном классе.', en: 'The child is not in any class now.' })}</p>
       ) : (
@@ -199,11 +142,7 @@ export function DiarySettingsView(props: {
   const c = props.child.id;
   return (
     <>
-      <h1>
-        {t({ ru: 'Уведомления и календарь', en: 'Notices and calendar' })}: {props.child.name}
-      </h1>
-      <ChildSwitch children={props.children} current={c} base="/diary/settings" />
-      <Tabs child={c} current="settings" />
+      <DiaryHeader title={t({ ru: 'Уведомления и календарь', en: 'Notices and calendar' })} children={props.children} child={props.child} base="/diary/settings" current="settings" />
       {props.notice && <Notice kind="success">{props.notice}</Notice>}
       {props.preference && (
         <section aria-labelledby="notices-title">
