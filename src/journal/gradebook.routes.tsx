@@ -13,6 +13,7 @@ import { errors } from '../platform/errors.ts';
 import { translate, type Locale } from '../platform/i18n/i18n.ts';
 import { regionToday } from '../registry/person.service.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
+import { unfilledCount } from './completeness.routes.tsx';
 import { suggestFinal } from './finals.average.ts';
 import { loadAssignment, teachingOf, type AssignmentContext } from './gradebook.service.ts';
 import { assignmentPolicy, canEditSchoolYear, canWriteAssignment, schoolYearPolicy } from './journal.policy.ts';
@@ -105,7 +106,7 @@ export function registerGradebookRoutes(app: FastifyInstance, context: AppContex
       finalsHref: `/journal/assignments/${i.assignmentId}/finals`,
       own: i.own,
     }));
-    return sendPage(request, reply, translate(locale, { ru: 'Мои классы и предметы', en: 'My classes and subjects' }), <TeachingView rows={rows} weekHref={`/journal/timetable/mine?week=${mondayOf(regionToday(context.clock))}`} />);
+    return sendPage(request, reply, translate(locale, { ru: 'Мои классы и предметы', en: 'My classes and subjects' }), <TeachingView rows={rows} weekHref={`/journal/timetable/mine?week=${mondayOf(regionToday(context.clock))}`} unfilled={await unfilledCount(context, actor)} />);
   });
 
   app.get('/journal/assignments/:id/gradebook', { schema: { hide: true } }, async (request, reply) => {

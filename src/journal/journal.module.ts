@@ -21,6 +21,7 @@ import { diaryJobHandlers, diaryJobSchedules } from './diary.service.ts';
 import { registerDiaryRoutes } from './diary.routes.tsx';
 import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
+import { registerCompletenessRoutes } from './completeness.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
   registerSchoolYearRoutes(app, context);
@@ -31,6 +32,7 @@ export function registerJournal(app: FastifyInstance, context: AppContext): void
   registerTimetableRoutes(app, context);
   registerLessonRoutes(app, context);
   registerGradebookRoutes(app, context);
+  registerCompletenessRoutes(app, context);
   registerFinalsRoutes(app, context);
   registerDiaryRoutes(app, context);
   registerReportRoutes(app, context);

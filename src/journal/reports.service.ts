@@ -14,6 +14,7 @@ import { findPersonNames, personFullName } from '../registry/person.service.ts';
 import { achievement, attendanceFigures, subjectAverages, type AbsenceCode, type PupilSubjectRow } from './reports.maths.ts';
 import type { ReportTable } from './reports.export.ts';
 import { journalReportSetting } from './reports.schema.ts';
+import { addGapCounts, emptyGapCounts, gapCountColumns, lessonGaps, toGapCounts, type GapCounts } from './completeness.service.ts';
 import { addDays } from './timetable.plan.ts';
 
 export const reportKinds = ['achievement', 'subjects', 'attendance', 'completeness'] as const;
@@ -268,40 +269,29 @@ export async function buildReport(db: Executor, request: ReportRequest): Promise
     };
   }
 
-  // completeness: lessons older than N days (not cancelled) without topic, without attendance
-  // taken (still 'planned': saving any cell or the lesson form marks it held), or without any mark
+  // completeness: lessons older than N days, by the shared definitions of completeness.service.ts
   const days = await lateAfterDays(db);
   const before = addDays(request.today, -days);
   const rows: Array<Array<string | number | null>> = [];
-  const merged = new Map<string, { lessons: number; noTopic: number; noAttendance: number; noMarks: number; complete: number }>();
+  const merged = new Map<string, GapCounts>();
   const teacherIds = new Set<string>();
-  const perTeacher: Array<{ school: string; teacherId: string; v: { lessons: number; noTopic: number; noAttendance: number; noMarks: number; complete: number } }> = [];
+  const perTeacher: Array<{ school: string; teacherId: string; v: GapCounts }> = [];
   for (const school of schools) {
-    const counts = await queryRows<{ teacher_id: string; lessons: number; no_topic: number; no_attendance: number; no_marks: number; complete: number }>(
+    const counts = await queryRows<Record<string, unknown>>(
       db,
-      sql`SELECT coalesce(l.substitute_teacher_id, ta.teacher_id) AS teacher_id, count(*)::int AS lessons,
-                 count(*) FILTER (WHERE l.topic = '')::int AS no_topic,
-                 count(*) FILTER (WHERE l.status = 'planned')::int AS no_attendance,
-                 count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM mark m WHERE m.lesson_id = l.id))::int AS no_marks,
-                 count(*) FILTER (WHERE l.topic <> '' AND l.status <> 'planned')::int AS complete
+      sql`SELECT ${lessonGaps.teacher} AS teacher_id, ${gapCountColumns}
             FROM lesson l JOIN teaching_assignment ta ON ta.id = l.assignment_id
-           WHERE l.organization_id = ${school.organizationId} AND l.term_id = ${school.termId} AND l.status <> 'cancelled' AND l.held_on <= ${before}
+           WHERE l.organization_id = ${school.organizationId} AND l.term_id = ${school.termId} AND ${lessonGaps.counted(before)}
            GROUP BY 1`,
     );
     for (const c of counts) {
-      const v = { lessons: Number(c.lessons), noTopic: Number(c.no_topic), noAttendance: Number(c.no_attendance), noMarks: Number(c.no_marks), complete: Number(c.complete) };
+      const v = toGapCounts(c);
       if (perSchool) {
-        teacherIds.add(c.teacher_id);
-        perTeacher.push({ school: school.schoolName, teacherId: c.teacher_id, v });
+        teacherIds.add(String(c.teacher_id));
+        perTeacher.push({ school: school.schoolName, teacherId: String(c.teacher_id), v });
       } else {
         const key = groupOf(school);
-        const acc = merged.get(key) ?? { lessons: 0, noTopic: 0, noAttendance: 0, noMarks: 0, complete: 0 };
-        acc.lessons += v.lessons;
-        acc.complete += v.complete;
-        acc.noTopic += v.noTopic;
-        acc.noAttendance += v.noAttendance;
-        acc.noMarks += v.noMarks;
-        merged.set(key, acc);
+        merged.set(key, addGapCounts(merged.get(key) ?? emptyGapCounts(), v));
       }
     }
   }

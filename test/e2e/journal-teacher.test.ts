@@ -118,3 +118,45 @@ test('with JavaScript off the same lesson is filled through the lesson form', as
   assert.equal((await page.locator(`td[data-lesson="${lesson.id}"]`).nth(1).innerText()).trim(), 'о');
   await context.close();
 });
+
+test('the teacher finds an unfilled lesson on “What is missing”, fills its topic, and the lesson leaves the list', async () => {
+  const db = e2e.t.context.db;
+  // A past lesson left unfilled: no topic, attendance not taken.
+  const [gap] = await queryRows<{ id: string; held_on: string }>(
+    db,
+    sql`UPDATE lesson SET topic = '', status = 'planned'
+         WHERE id = (SELECT id FROM lesson WHERE assignment_id = ${demoClass.assignment_id} AND status = 'held' AND held_on < '2026-11-27' ORDER BY held_on DESC, lesson_number LIMIT 1)
+        RETURNING id::text AS id, held_on::text AS held_on`,
+  );
+  assert.ok(gap);
+  const { page, context, requests } = await newPage(e2e);
+  await logIn(page, 'teacher', 'prostor-teacher');
+  await page.goto('/journal/teaching');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Что не заполнено: 1 ур.' }).click()]);
+  await assertAccessible(page);
+  assert.match(await page.locator('#missing-counts').innerText(), /Незаполненных уроков: 1/);
+  const row = page.locator(`tr[data-lesson="${gap.id}"]`);
+  assert.match(await row.innerText(), new RegExp(`${gap.held_on.slice(8, 10)}\\.${gap.held_on.slice(5, 7)}\\.${gap.held_on.slice(0, 4)}`));
+  assert.match(await row.innerText(), /тема, посещаемость/);
+
+  await Promise.all([page.waitForNavigation(), row.getByRole('link', { name: /^Заполнить урок/ }).click()]);
+  assert.equal(new URL(page.url()).pathname, `/journal/lessons/${gap.id}`);
+  await page.getByLabel('Тема урока').fill('Повторение: десятичные дроби');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Сохранить урок' }).click()]);
+  assert.match(await page.getByRole('status').first().innerText(), /Урок сохранён/);
+
+  await page.goto('/journal/teaching/missing');
+  assert.equal(await page.locator(`tr[data-lesson="${gap.id}"]`).count(), 0);
+  assert.match(await page.getByRole('status').first().innerText(), /Всё заполнено/);
+  await assertAccessible(page);
+
+  // The filters keep what was chosen (the demo gives marks at every past lesson: none lacks them).
+  await page.getByLabel('Чего не хватает').selectOption('marks');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Показать' }).click()]);
+  assert.equal(new URL(page.url()).searchParams.get('missing'), 'marks');
+  assert.equal(await page.getByLabel('Чего не хватает').inputValue(), 'marks');
+  assert.match(await page.getByRole('status').first().innerText(), /по выбранному фильтру уроков нет/);
+  await assertAccessible(page);
+  assertSameOrigin(e2e, requests);
+  await context.close();
+});
