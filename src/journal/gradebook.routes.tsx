@@ -19,7 +19,8 @@ import { loadAssignment, teachingOf, type AssignmentContext } from './gradebook.
 import { assignmentPolicy, canEditSchoolYear, canWriteAssignment, schoolYearPolicy } from './journal.policy.ts';
 import { findAcademicYear } from './school-year.service.ts';
 import { MarkScaleView } from './views/gradebook-settings.tsx';
-import { allowsMarkOne, gradebook, listWorkKinds, recordJournalRead, setAllowMarkOne, weightedMarks } from './lesson.service.ts';
+import { allowsMarkOne, gradebook, recordJournalRead, setAllowMarkOne, weightedMarks } from './lesson.service.ts';
+import { listWorkKinds } from './work-kind.service.ts';
 import { termOn, termsOfYear, type TermRow } from './timetable.service.ts';
 import { GradebookView } from './views/gradebook.tsx';
 import { TeachingView } from './views/gradebook-list.tsx';

@@ -22,6 +22,7 @@ import { registerDiaryRoutes } from './diary.routes.tsx';
 import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
 import { registerReportRoutes } from './reports.routes.tsx';
 import { registerCompletenessRoutes } from './completeness.routes.tsx';
+import { registerWorkKindRoutes } from './work-kind.routes.tsx';
 
 export function registerJournal(app: FastifyInstance, context: AppContext): void {
   registerSchoolYearRoutes(app, context);
@@ -33,6 +34,7 @@ export function registerJournal(app: FastifyInstance, context: AppContext): void
   registerLessonRoutes(app, context);
   registerGradebookRoutes(app, context);
   registerCompletenessRoutes(app, context);
+  registerWorkKindRoutes(app, context);
   registerFinalsRoutes(app, context);
   registerDiaryRoutes(app, context);
   registerReportRoutes(app, context);

@@ -27,7 +27,6 @@ import {
   removeAttachment,
   lessonCells,
   lessonHistory,
-  listWorkKinds,
   loadLesson,
   parseLessonInput,
   pupilsOfClass,
@@ -41,6 +40,7 @@ import {
 import { changeLesson, teachersOfSchool, type LessonChange } from './timetable.service.ts';
 import { attendanceNames, dayMonth } from './views/gradebook.tsx';
 import { LessonFormView } from './views/lesson-form.tsx';
+import { listWorkKinds } from './work-kind.service.ts';
 
 const tags = ['journal'];
 
@@ -216,7 +216,7 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
     authorize(request.actor, lessonPolicy, 'write', lessonAccessOf(ctx), { hideExistence: true });
     const body = (request.body ?? {}) as Record<string, unknown>;
     const values = { topic: text(body, 'topic'), homework: text(body, 'homework'), workKind: text(body, 'workKind') };
-    const parsed = parseLessonInput(body, await listWorkKinds(db));
+    const parsed = parseLessonInput(body, await listWorkKinds(db), ctx.lesson.workKind);
     const pupils = await pupilsOfClass(db, ctx.lesson.classId, ctx.subgroupId, ctx.lesson.heldOn, ctx.lesson.heldOn);
     const cells = postedCells(body, pupils.map((p) => p.id));
     const formErrors = { ...(parsed.ok ? {} : parsed.errors), ...cells.errors };
@@ -351,7 +351,7 @@ export function registerLessonRoutes(app: FastifyInstance, context: AppContext):
       requireAccount(request.actor);
       const ctx = await loadLesson(db, (request.params as Static<typeof IdParams>).id);
       authorize(request.actor, lessonPolicy, 'write', lessonAccessOf(ctx), { hideExistence: true });
-      const parsed = parseLessonInput({ workKind: ctx.lesson.workKind, ...body }, await listWorkKinds(db));
+      const parsed = parseLessonInput({ workKind: ctx.lesson.workKind, ...body }, await listWorkKinds(db), ctx.lesson.workKind);
       if (!parsed.ok) throw errors.validation(parsed.errors);
       const row = await updateLesson(db, request.auditOrigin, ctx, parsed.value, context.clock.now());
       return { id: row.id, topic: row.topic, homework: row.homework, workKind: row.workKind, status: row.status };

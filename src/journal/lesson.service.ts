@@ -14,6 +14,7 @@ import type { Message } from '../platform/i18n/i18n.ts';
 import { findPersonNames, personFullName, regionToday } from '../registry/person.service.ts';
 import { attendance, attendanceCodes, journalChange, journalYearSetting, lesson, lessonAttachment, mark, workKind, type AttendanceCode, type LessonStatus } from './lesson.schema.ts';
 import { addDays } from './timetable.plan.ts';
+import type { WorkKindRow } from './work-kind.service.ts';
 import { assignmentColumns, toAssignmentContext, type AssignmentContext } from './gradebook.service.ts';
 import { schoolClass } from './class.schema.ts';
 import { subject, teachingAssignment } from './curriculum.schema.ts';
@@ -21,7 +22,6 @@ import { academicYear } from './school-year.schema.ts';
 import { assertYearOpen, guardClosedYear } from './closed-year.ts';
 
 export type LessonRow = typeof lesson.$inferSelect;
-export type WorkKindRow = typeof workKind.$inferSelect;
 
 /** A lesson with what the policy and the pages need about its assignment and class. */
 export interface LessonContext extends AssignmentContext {
@@ -275,7 +275,11 @@ export interface LessonInput {
   workKind: string;
 }
 
-export function parseLessonInput(body: Record<string, unknown>, kinds: readonly WorkKindRow[]): { ok: true; value: LessonInput } | { ok: false; errors: FieldErrors } {
+/**
+ * Checks the lesson form. The kind of work must be an active one, or the lesson's current kind
+ * (a deactivated kind stays on the lessons that have it: work-kind.service.ts).
+ */
+export function parseLessonInput(body: Record<string, unknown>, kinds: readonly WorkKindRow[], currentKind: string | null = null): { ok: true; value: LessonInput } | { ok: false; errors: FieldErrors } {
   const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
   const topic = text('topic');
   const homework = text('homework');
@@ -283,7 +287,7 @@ export function parseLessonInput(body: Record<string, unknown>, kinds: readonly 
   const fieldErrors: FieldErrors = {};
   if (topic.length > 500) fieldErrors.topic = { ru: 'Тема — не длиннее 500 знаков', en: 'The topic is at most 500 characters' };
   if (homework.length > 4000) fieldErrors.homework = { ru: 'Домашнее задание — не длиннее 4000 знаков', en: 'Homework is at most 4,000 characters' };
-  if (!kinds.some((k) => k.code === kind)) fieldErrors.workKind = { ru: 'Выберите вид работы из списка', en: 'Choose a kind of work from the list' };
+  if (!kinds.some((k) => k.code === kind && (k.active || k.code === currentKind))) fieldErrors.workKind = { ru: 'Выберите вид работы из списка', en: 'Choose a kind of work from the list' };
   return Object.keys(fieldErrors).length > 0 ? { ok: false, errors: fieldErrors } : { ok: true, value: { topic, homework, workKind: kind } };
 }
 
@@ -315,10 +319,6 @@ export async function updateLesson(db: Database, origin: AuditOrigin, ctx: Lesso
     await recordAudit(tx, origin, { action: 'update', entityType: 'journal-lesson', entityId: l.id, municipalityId: l.municipalityId, organizationId: l.organizationId, details: { fields: ['topic', 'homework', 'workKind'] } });
     return row!;
   }));
-}
-
-export async function listWorkKinds(db: Executor): Promise<WorkKindRow[]> {
-  return db.select().from(workKind).orderBy(asc(workKind.sort), asc(workKind.code));
 }
 
 /** Every pupil's cell in one lesson. */

@@ -50,6 +50,9 @@ export function SchoolChooserView(props: { schools: SelectOption[]; municipaliti
           <a href="/journal/subjects">{t({ ru: 'Учебные предметы', en: 'School subjects' })}</a>
         </li>
         <li>
+          <a href="/journal/work-kinds">{t({ ru: 'Виды работ и веса отметок', en: 'Kinds of work and mark weights' })}</a>
+        </li>
+        <li>
           <a href="/journal/calendar-defaults">{t({ ru: 'График учебного года края', en: 'The Krai’s school calendar' })}</a>
         </li>
         {hasRole(usePage().actor, 'municipalOperator', 'regionalAdmin') && (
