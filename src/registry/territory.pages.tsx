@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../platform/access/access.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError, errors, type FieldErrors } from '../platform/errors.ts';
-import { translate } from '../platform/i18n/i18n.ts';
+import { translate, type Message } from '../platform/i18n/i18n.ts';
 import { isUuid } from '../platform/validation.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
 import { getAddressObjects, getHouses, listHousesOf, searchAddresses, searchAddressObjects } from './address.service.ts';
@@ -17,14 +17,18 @@ import { getOrganization } from './organization.service.ts';
 import { listMunicipalities, municipalityName } from './region.service.ts';
 import { territoryEditScope, territoryPolicy } from './territory.policy.ts';
 import {
+  actDetailFields,
+  actFieldLabels,
   actInForce,
   addRule,
   createAct,
+  editableActFields,
   getAct,
   listActs,
   listRules,
   listSchools,
   listTerritoryHouses,
+  parseActDetails,
   parseActInput,
   parseRuleInput,
   publishAct,
@@ -33,10 +37,12 @@ import {
   schoolCards,
   schoolsServingHouses,
   territoryReport,
+  updateActDetails,
   type TerritoryActRow,
 } from './territory.service.ts';
 import { FindSchoolView } from './views/address-find.tsx';
 import { TerritoryActView } from './views/territory-act.tsx';
+import { TerritoryActEditView } from './views/territory-act-edit.tsx';
 import { TerritoryActsView } from './views/territory-acts.tsx';
 import { TerritoryReportView } from './views/territory-report.tsx';
 import { SchoolTerritoryView } from './views/territory-school.tsx';
@@ -168,7 +174,7 @@ export function registerTerritoryPages(app: FastifyInstance, context: AppContext
     ]);
     const street = [...picked.values()].find((s) => s.municipalityId === act.municipalityId) ?? null;
     const houses = street ? await listHousesOf(db, street.id) : [];
-    const notice = (['published', 'added', 'removed'] as const).find((n) => query[n] === '1') ?? null;
+    const notice = (['published', 'added', 'removed', 'saved'] as const).find((n) => query[n] === '1') ?? null;
     return sendPage(
       request,
       reply,
@@ -218,6 +224,57 @@ export function registerTerritoryPages(app: FastifyInstance, context: AppContext
     const act = await loadEditableAct(request);
     await publishAct(context, request.auditOrigin, act.id);
     return redirectAfterPost(reply, `/territories/${act.id}?published=1`);
+  });
+
+  // The act's own fields (number, dates, title, document) ------------------------------------
+
+  const actFormValues = (act: TerritoryActRow): Record<string, string> => Object.fromEntries(actDetailFields.map((f) => [f, act[f] ?? '']));
+
+  async function showActEdit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    act: TerritoryActRow,
+    state: { values: Record<string, string>; errors: FieldErrors; conflict?: { message: Message; differences: Array<[string, string]> } },
+    status = 200,
+  ) {
+    return sendPage(
+      request,
+      reply,
+      translate(request.locale, { ru: 'Реквизиты постановления', en: 'Details of the act' }),
+      <TerritoryActEditView act={act} editable={editableActFields(act)} values={state.values} errors={state.errors} conflict={state.conflict ?? null} />,
+      status,
+    );
+  }
+
+  app.get('/territories/:id/edit', { schema: { hide: true } }, async (request, reply) => {
+    const act = await loadEditableAct(request);
+    return showActEdit(request, reply, act, { values: actFormValues(act), errors: {} });
+  });
+
+  app.post('/territories/:id/edit', { schema: { hide: true } }, async (request, reply) => {
+    const act = await loadEditableAct(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    // Fields the act no longer offers (a published act's dates) keep what is stored.
+    const posted = textValues(body);
+    const typed = { ...actFormValues(act), ...Object.fromEntries(editableActFields(act).flatMap((f) => (f in posted ? [[f, posted[f]!]] : []))) };
+    const { values, errors: fieldErrors } = parseActDetails(typed);
+    const version = /^\d{1,9}$/.test(posted.version ?? '') ? Number(posted.version) : null;
+    if (version === null) fieldErrors.version = { ru: 'Форма устарела: откройте её заново', en: 'The form is out of date: open it again' };
+    if (Object.keys(fieldErrors).length) return showActEdit(request, reply, act, { values: typed, errors: fieldErrors }, 422);
+    try {
+      await updateActDetails(context, request.auditOrigin, act.id, version!, values);
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.code !== 'stale-version' && error.code !== 'act-published')) throw error;
+      // Someone saved or published first: show what is stored now, keep what this user typed,
+      // and let them resubmit knowingly against the new version.
+      const fresh = await getAct(db, act.id);
+      const differences = actDetailFields
+        .filter((f) => (fresh[f] ?? '') !== (typed[f] ?? ''))
+        .map((f): [string, string] => [translate(request.locale, actFieldLabels[f]), fresh[f] ?? '—']);
+      const kept = { ...typed, ...Object.fromEntries(actDetailFields.filter((f) => !editableActFields(fresh).includes(f)).map((f) => [f, fresh[f] ?? ''])) };
+      return showActEdit(request, reply, fresh, { values: kept, errors: {}, conflict: { message: error.userMessage, differences } }, 409);
+    }
+    return redirectAfterPost(reply, `/territories/${act.id}?saved=1`);
   });
 
   app.get('/territories/:id/report', { schema: { hide: true } }, async (request, reply) => {

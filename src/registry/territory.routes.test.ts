@@ -98,6 +98,50 @@ describe('territory pages and API', () => {
     assert.equal((await operator.post(`${url}/publish`, {})).statusCode, 409);
   });
 
+  test("the act's own fields: the operator edits a draft's, errors in Russian keep the input, a published act keeps its dates", async () => {
+    const operator = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 1 }]));
+    const created = await operator.post('/territories/new', { municipalityId: '1', number: '90', signedOn: '2026-05-20', title: 'Проект', validFrom: '2026-06-01' });
+    const url = String(created.headers.location);
+    const form = await operator.get(`${url}/edit`);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /name="validFrom"[^>]*value="2026-06-01"|value="2026-06-01"[^>]*name="validFrom"/);
+    const version = /name="version" value="(\d+)"/.exec(form.body)?.[1];
+    assert.ok(version);
+    const invalid = await operator.post(`${url}/edit`, { version, number: '', signedOn: '2026-02-30', title: 'Исправленный проект', validFrom: '2026-06-01', documentUrl: 'ftp://x', documentName: '' });
+    assert.equal(invalid.statusCode, 422);
+    assert.match(invalid.body, /Укажите номер акта/);
+    assert.match(invalid.body, /Укажите дату в виде ГГГГ-ММ-ДД/);
+    assert.match(invalid.body, /Ссылка должна начинаться с http:\/\/ или https:\/\//);
+    assert.match(invalid.body, /value="Исправленный проект"/);
+    assert.match(invalid.body, /value="2026-02-30"/);
+    const saved = await operator.post(`${url}/edit`, { version, number: '90-п', signedOn: '2026-05-21', title: 'Исправленный проект', validFrom: '2026-06-02', documentUrl: 'https://krd.example/90.pdf', documentName: '90.pdf' });
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, `${url}?saved=1`);
+    const page = await operator.get(`${url}?saved=1`);
+    assert.match(page.body, /Реквизиты постановления сохранены/);
+    assert.match(page.body, /№ 90-п/);
+    assert.match(page.body, /Исправленный проект/);
+    // the form opened before that save is refused, and the typed values are kept
+    const stale = await operator.post(`${url}/edit`, { version, number: '91', signedOn: '2026-05-21', title: 'Исправленный проект', validFrom: '2026-06-02' });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /изменил другой пользователь/);
+    assert.match(stale.body, /value="91"/);
+
+    assert.equal((await operator.post(`${url}/publish`, {})).statusCode, 303);
+    const published = await operator.get(`${url}/edit`);
+    assert.match(published.body, /Постановление опубликовано: даты не меняются/);
+    assert.doesNotMatch(published.body, /name="validFrom"/);
+    const next = /name="version" value="(\d+)"/.exec(published.body)![1]!;
+    // posted dates are ignored for a published act: only the number, title and document change
+    const corrected = await operator.post(`${url}/edit`, { version: next, number: '90', title: 'Исправленный проект', validFrom: '2020-01-01', signedOn: '2020-01-01', documentUrl: 'https://krd.example/90.pdf', documentName: '90-signed.pdf' });
+    assert.equal(corrected.statusCode, 303);
+    const after = await operator.get(url);
+    assert.match(after.body, /№ 90 /);
+    assert.match(after.body, /90-signed\.pdf/);
+    assert.match(after.body, /02\.06\.2026|2 июня 2026/);
+    assert.match(after.body, /правила и даты больше не меняются/);
+  });
+
   test('an operator of another municipality, a school head and a visitor are refused', async () => {
     const stranger = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'municipalOperator', municipalityId: 2 }]));
     assert.equal((await stranger.get(`/territories/${actId}`)).statusCode, 403);
@@ -108,6 +152,12 @@ describe('territory pages and API', () => {
     const head = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'organizationHead', organizationId: school.id }]));
     assert.equal((await head.get('/territories')).statusCode, 403);
     assert.equal((await head.post(`/territories/${actId}/publish`, {})).statusCode, 403);
+    assert.equal((await stranger.get(`/territories/${actId}/edit`)).statusCode, 403);
+    assert.equal((await stranger.post(`/territories/${actId}/edit`, { version: '1', number: 'x', title: 'x' })).statusCode, 403);
+    assert.equal((await head.post(`/territories/${actId}/edit`, { version: '1', number: 'x', title: 'x' })).statusCode, 403);
+    const guardian = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'guardian' }]));
+    assert.equal((await guardian.get(`/territories/${actId}/edit`)).statusCode, 403);
+    assert.notEqual((await t.app.inject({ url: `/territories/${actId}/edit` })).statusCode, 200);
     const visitor = await t.app.inject({ url: `/territories/${actId}` });
     assert.notEqual(visitor.statusCode, 200);
   });

@@ -15,6 +15,7 @@ import {
   schoolsServingHouses,
   territoryHouseIds,
   territoryReport,
+  updateActDetails,
   type TerritoryRuleInput,
 } from './territory.service.ts';
 
@@ -147,5 +148,29 @@ describe('territory resolution', () => {
     const draft = await createAct(context, origin, { municipalityId: 1, number: '125', signedOn: '2026-05-01', title: 'x', documentUrl: null, documentName: null, validFrom: '2026-06-01' });
     await assert.rejects(addRule(context, origin, draft.id, rule({ organizationId: other.id, objectId: red.streetId, kind: 'wholeStreet' })), /validation/);
     await assert.rejects(addRule(context, origin, draft.id, rule({ organizationId: school1, objectId: red.streetId, kind: 'house', houseId: green.houses.get('1')! })), /validation/);
+  });
+
+  test("an act's own fields: a draft changes them all; a published act its number, title and document, never its dates; audited; a stale form is refused", async () => {
+    const fields = { number: '7', signedOn: '2026-02-01', title: 'О закреплении', documentUrl: null, documentName: null, validFrom: '2026-02-10' };
+    const draft = await createAct(context, origin, { municipalityId: 5, ...fields });
+    const edited = await updateActDetails(context, origin, draft.id, draft.version, { ...fields, number: '7-п', signedOn: '2026-02-02', validFrom: '2026-02-12' });
+    assert.deepEqual(edited.changed, ['number', 'signedOn', 'validFrom']);
+    assert.deepEqual([edited.row.number, edited.row.signedOn, edited.row.validFrom, edited.row.version], ['7-п', '2026-02-02', '2026-02-12', draft.version + 1]);
+    const [event] = await listAuditEvents(database.handle.db, { entityType: 'territoryAct', entityId: draft.id, action: 'update', limit: 1 });
+    assert.equal(event!.entityId, draft.id);
+    assert.deepEqual((event!.details as { changes: unknown }).changes, { number: { from: '7', to: '7-п' }, signedOn: { from: '2026-02-01', to: '2026-02-02' }, validFrom: { from: '2026-02-10', to: '2026-02-12' } });
+    // the form opened before that save is stale
+    await assert.rejects(updateActDetails(context, origin, draft.id, draft.version, { ...fields, title: 'Другое' }), /stale-version/);
+    // nothing changed → nothing written
+    const same = await updateActDetails(context, origin, draft.id, edited.row.version, { ...fields, number: '7-п', signedOn: '2026-02-02', validFrom: '2026-02-12' });
+    assert.deepEqual([same.changed, same.row.version], [[], edited.row.version]);
+
+    const published = await publishAct(context, origin, draft.id);
+    const now = { number: '7-п', signedOn: '2026-02-02', title: 'О закреплении', documentUrl: null, documentName: null, validFrom: '2026-02-12' };
+    await assert.rejects(updateActDetails(context, origin, draft.id, published.version, { ...now, validFrom: '2026-01-01' }), /act-published/);
+    await assert.rejects(updateActDetails(context, origin, draft.id, published.version, { ...now, signedOn: '2026-01-01' }), /act-published/);
+    const corrected = await updateActDetails(context, origin, draft.id, published.version, { ...now, number: '7', documentUrl: 'https://krd.example/7.pdf', documentName: '7.pdf' });
+    assert.deepEqual(corrected.changed, ['number', 'documentUrl', 'documentName']);
+    assert.deepEqual([corrected.row.status, corrected.row.validFrom, corrected.row.documentUrl], ['published', '2026-02-12', 'https://krd.example/7.pdf']);
   });
 });

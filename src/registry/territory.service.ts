@@ -292,11 +292,14 @@ export const actFieldLabels: Record<keyof TerritoryActInput, Message> = {
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-/** Validates the act form; messages in Russian and English. */
-export function parseActInput(body: Record<string, unknown>, municipalityIds: ReadonlySet<number>): { values: TerritoryActInput; errors: FieldErrors } {
+/** The act's own fields, as opposed to its municipality (fixed at creation: the rules name its schools and streets). */
+export const actDetailFields = ['number', 'signedOn', 'title', 'documentUrl', 'documentName', 'validFrom'] as const;
+export type ActDetailField = (typeof actDetailFields)[number];
+export type TerritoryActDetails = Omit<TerritoryActInput, 'municipalityId'>;
+
+/** Validates the act's own fields (new act and edit); messages in Russian and English. */
+export function parseActDetails(body: Record<string, unknown>): { values: TerritoryActDetails; errors: FieldErrors } {
   const fieldErrors: FieldErrors = {};
-  const municipalityId = Number(str(body.municipalityId));
-  if (!municipalityIds.has(municipalityId)) fieldErrors.municipalityId = { ru: 'Выберите муниципальное образование', en: 'Choose a municipality' };
   const number = str(body.number);
   if (!number || number.length > 50) fieldErrors.number = { ru: 'Укажите номер акта (до 50 знаков)', en: 'Enter the act number (up to 50 characters)' };
   const title = str(body.title);
@@ -311,7 +314,16 @@ export function parseActInput(body: Record<string, unknown>, municipalityIds: Re
   }
   const documentName = str(body.documentName) || null;
   if (documentName && documentName.length > 200) fieldErrors.documentName = { ru: 'Не длиннее 200 знаков', en: 'At most 200 characters' };
-  return { values: { municipalityId, number, signedOn, title, documentUrl, documentName, validFrom }, errors: fieldErrors };
+  return { values: { number, signedOn, title, documentUrl, documentName, validFrom }, errors: fieldErrors };
+}
+
+/** Validates the form of a new act: its municipality (one the actor may edit) and its own fields. */
+export function parseActInput(body: Record<string, unknown>, municipalityIds: ReadonlySet<number>): { values: TerritoryActInput; errors: FieldErrors } {
+  const details = parseActDetails(body);
+  const fieldErrors: FieldErrors = {};
+  const municipalityId = Number(str(body.municipalityId));
+  if (!municipalityIds.has(municipalityId)) fieldErrors.municipalityId = { ru: 'Выберите муниципальное образование', en: 'Choose a municipality' };
+  return { values: { municipalityId, ...details.values }, errors: { ...fieldErrors, ...details.errors } };
 }
 
 export async function createAct(context: Pick<AppContext, 'db' | 'clock'>, origin: AuditOrigin, input: TerritoryActInput): Promise<TerritoryActRow> {
@@ -333,6 +345,67 @@ const publishedActMessage: Message = {
   ru: 'Акт опубликован: его правила больше не меняются. Создайте новый акт',
   en: 'The act is published and its rules no longer change. Create a new act',
 };
+
+/**
+ * Which of its own fields an act lets be changed. A draft: all of them. A published act: the
+ * number, the title and the document (a typo, the signed scan added after publishing), but not
+ * its dates — `signed_on` and `valid_from` decide which act is in force on a date (Order 458 §8),
+ * families and schools have relied on that since publishing, and a territory check already made
+ * for an application would silently change its footing. Changing the dates means a new act.
+ */
+export function editableActFields(act: Pick<TerritoryActRow, 'status'>): readonly ActDetailField[] {
+  return act.status === 'draft' ? actDetailFields : ['number', 'title', 'documentUrl', 'documentName'];
+}
+
+const staleActMessage: Message = {
+  ru: 'Пока вы редактировали, постановление изменил другой пользователь. Ваши изменения не сохранены: проверьте текущие данные и отправьте форму снова.',
+  en: 'Someone else changed this act while you were editing. Your changes were not saved: check the current data and submit again.',
+};
+
+const lockedDatesMessage: Message = {
+  ru: 'Постановление опубликовано: даты подписания и вступления в силу не меняются. Чтобы изменить даты, подготовьте новое постановление',
+  en: 'The act is published: its dates no longer change. To change them, draft a new act',
+};
+
+/**
+ * Changes an act's own fields if nobody changed the act since `expectedVersion` (checked under
+ * the row's lock; the version also moves when a rule is added or removed, or the act is
+ * published: a stale form gets 409 'stale-version', never a silent overwrite). A published act refuses changes to its dates
+ * (409 'act-published', see editableActFields). Bumps the version and audits the changed fields
+ * with their old and new values (an act is a public document, not personal data) in the same
+ * transaction. Nothing changed → nothing written.
+ */
+export async function updateActDetails(
+  context: Pick<AppContext, 'db' | 'clock'>,
+  origin: AuditOrigin,
+  actId: string,
+  expectedVersion: number,
+  values: TerritoryActDetails,
+): Promise<{ row: TerritoryActRow; changed: ActDetailField[] }> {
+  return context.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(territoryAct).where(eq(territoryAct.id, actId)).for('update');
+    if (!current) throw errors.notFound();
+    if (current.version !== expectedVersion) throw errors.conflict('stale-version', staleActMessage);
+    const changed = actDetailFields.filter((f) => current[f] !== values[f]);
+    if (changed.length === 0) return { row: current, changed };
+    const allowed = editableActFields(current);
+    if (changed.some((f) => !allowed.includes(f))) throw errors.conflict('act-published', lockedDatesMessage);
+    const set = Object.fromEntries(changed.map((f) => [f, values[f]])) as Partial<TerritoryActDetails>;
+    const [row] = await tx
+      .update(territoryAct)
+      .set({ ...set, updatedAt: context.clock.now(), version: sql`${territoryAct.version} + 1` })
+      .where(eq(territoryAct.id, actId))
+      .returning();
+    await recordAudit(tx, origin, {
+      action: 'update',
+      entityType: 'territoryAct',
+      entityId: actId,
+      municipalityId: current.municipalityId,
+      details: { changes: Object.fromEntries(changed.map((f) => [f, { from: current[f], to: values[f] }])), status: current.status, version: row!.version },
+    });
+    return { row: row!, changed };
+  });
+}
 
 /** Publishes a draft act: from its valid_from date it is in force. */
 export async function publishAct(context: Pick<AppContext, 'db' | 'clock'>, origin: AuditOrigin, actId: string): Promise<TerritoryActRow> {

@@ -3,7 +3,7 @@
  * the /design-system page, visited by the browser tests) loop over these.
  */
 import type { VNode } from 'preact';
-import { Button, ErrorSummary, Form, Notice, Pagination, SelectField, SummaryList, Table, TextField } from './components.tsx';
+import { Button, ConflictSummary, ErrorSummary, Form, Notice, Pagination, SelectField, SummaryList, Table, TextField } from './components.tsx';
 
 export interface ComponentExample {
   name: string;
@@ -77,6 +77,15 @@ export const componentExamples: ComponentExample[] = [
     ),
   },
   { name: 'SummaryList', render: () => <SummaryList rows={[['ИНН', '7707083893'], ['Сайт', null]]} /> },
+  {
+    name: 'ConflictSummary',
+    render: () => (
+      <ConflictSummary
+        message={{ ru: 'Пока вы редактировали, запись изменил другой пользователь. Ваши изменения не сохранены.', en: 'Someone else changed the record while you were editing.' }}
+        differences={[['Номер акта', hostileText]]}
+      />
+    ),
+  },
 ];
 
 export { hostileText };

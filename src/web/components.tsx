@@ -204,3 +204,23 @@ export function SummaryList(props: { rows: Array<[string, ComponentChildren]> })
     </dl>
   );
 }
+
+/**
+ * The box shown when a form was saved by someone else first (optimistic concurrency, 409): why the
+ * changes were not saved and, field by field, what is stored now. The form below keeps the input.
+ */
+export function ConflictSummary(props: { message: Message; differences: Array<[string, string]>; nowLabel?: Message }) {
+  const t = useT();
+  return (
+    <div class="error-summary" role="alert">
+      <h2>{t({ ru: 'Изменения не сохранены', en: 'Changes not saved' })}</h2>
+      <p>{t(props.message)}</p>
+      {props.differences.length > 0 && (
+        <>
+          <p>{t(props.nowLabel ?? { ru: 'Сейчас сохранено:', en: 'Now saved:' })}</p>
+          <SummaryList rows={props.differences} />
+        </>
+      )}
+    </div>
+  );
+}

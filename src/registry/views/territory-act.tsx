@@ -24,7 +24,7 @@ export interface TerritoryActViewProps {
   houses: SelectOption[];
   values: Record<string, string>;
   errors: FieldErrors;
-  notice: 'published' | 'added' | 'removed' | null;
+  notice: 'published' | 'added' | 'removed' | 'saved' | null;
 }
 
 export function TerritoryActView(props: TerritoryActViewProps) {
@@ -39,6 +39,7 @@ export function TerritoryActView(props: TerritoryActViewProps) {
     published: { ru: 'Постановление опубликовано.', en: 'The act is published.' },
     added: { ru: 'Правило добавлено.', en: 'The rule is added.' },
     removed: { ru: 'Правило удалено.', en: 'The rule is removed.' },
+    saved: { ru: 'Реквизиты постановления сохранены.', en: 'The details of the act are saved.' },
   };
   return (
     <>
@@ -59,6 +60,17 @@ export function TerritoryActView(props: TerritoryActViewProps) {
           [t(actFieldLabels.documentName), a.documentName],
         ]}
       />
+      {!draft && (
+        <p class="hint">
+          {t({
+            ru: 'Постановление опубликовано: его правила и даты больше не меняются (для изменений подготовьте новое постановление). Номер, наименование и документ можно исправить.',
+            en: 'The act is published: its rules and dates no longer change (draft a new act for changes). The number, title and document can be corrected.',
+          })}
+        </p>
+      )}
+      <p>
+        <a href={`/territories/${a.id}/edit`}>{draft ? t({ ru: 'Изменить реквизиты постановления', en: 'Change the details of the act' }) : t({ ru: 'Исправить номер, наименование или документ', en: 'Correct the number, title or document' })}</a>
+      </p>
       <p>
         <a href={`/territories/${a.id}/report`}>{t({ ru: 'Проверка: дома без школы и дома с двумя школами', en: 'Check: houses with no school or with two' })}</a>
       </p>
