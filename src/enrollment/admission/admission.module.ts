@@ -11,6 +11,7 @@ import { registerApplicationRoutes } from './application.routes.tsx';
 import { registerCampaignRoutes } from './campaign.routes.tsx';
 import { registerFlagRoutes } from './flags.routes.tsx';
 import { registerPlanningRoutes } from './planning.routes.tsx';
+import { registerRateLimitRoutes } from './rate-limit.routes.tsx';
 import { purgeRateCounters, RATE_COUNTER_PURGE_QUEUE } from './rate-limit.ts';
 import { receivedJobHandlers } from './received.job.ts';
 import { registerAdmissionReferenceRoutes } from './reference.routes.tsx';
@@ -24,6 +25,7 @@ export function registerAdmission(app: FastifyInstance, context: AppContext): vo
   registerAdmissionOrderRoutes(app, context);
   registerFlagRoutes(app, context);
   registerPlanningRoutes(app, context);
+  registerRateLimitRoutes(app, context);
 }
 
 export const admissionJobHandlers: Record<string, JobHandler> = {

@@ -18,6 +18,7 @@ import { listSchools, schoolCards, schoolsServingHouses } from '../../registry/t
 import { redirectAfterPost, sendPage } from '../../web/respond.tsx';
 import {
   admissionDraftPolicy,
+  admissionReferencePolicy,
   authorizeAdmissionApplication,
   campaignMunicipalities,
   canAdmissionApplication,
@@ -137,6 +138,7 @@ export function registerApplicationRoutes(app: FastifyInstance, context: AppCont
       tools.push({ href: '/admission/settings', label: { ru: 'Справочники приёма: сроки, категории права', en: 'Admission reference data' } });
       tools.push({ href: '/settings/calendar', label: { ru: 'Производственный календарь', en: 'Production calendar' } });
     }
+    if (can(actor, admissionReferencePolicy, 'manage', null)) tools.push({ href: '/admission/rate-limits', label: { ru: 'Ограничения частоты заявлений', en: 'Admission rate limits' } });
     const saved = str(request.query as Record<string, unknown>, 'saved');
     return sendPage(
       request,

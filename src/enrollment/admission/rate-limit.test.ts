@@ -1,10 +1,13 @@
-import { after, before, test } from 'node:test';
+import { after, before, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../platform/db/connect.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { admissionJobHandlers, admissionJobSchedules } from './admission.module.ts';
-import { purgeRateCounters, RATE_COUNTER_PURGE_QUEUE } from './rate-limit.ts';
+import { anonymous } from '../../platform/access/access.ts';
+import type { Database } from '../../platform/db/connect.ts';
+import { purgeRateCounters, RATE_COUNTER_PURGE_QUEUE, RATE_RULES_TTL_MS, rateRules } from './rate-limit.ts';
+import { listRateRules, updateRateRules } from './rate-limit.service.ts';
 
 let t: TestApp;
 before(async () => {
@@ -26,4 +29,29 @@ test('the hourly purge deletes counters of ended windows only, and the job is sc
   assert.deepEqual(left.map((r) => r.bucket), ['submission:account:now']);
   assert.ok(admissionJobSchedules.some((s) => s.queue === RATE_COUNTER_PURGE_QUEUE));
   assert.equal(typeof admissionJobHandlers[RATE_COUNTER_PURGE_QUEUE], 'function');
+});
+
+test('an edited limit applies at once in the process that saved it, and within RATE_RULES_TTL_MS (5 s) in every other process', async () => {
+  assert.equal(RATE_RULES_TTL_MS, 5_000, 'the editor page and docs/admission.md state 5 seconds');
+  let nowMs = 1_000_000;
+  const clock = mock.method(performance, 'now', () => nowMs);
+  try {
+    // Another process: its own handle on the same database, with its own cache.
+    const otherProcess = Object.create(t.context.db) as Database;
+    const original = await listRateRules(t.context.db);
+    const before = original.find((r) => r.action === 'draft' && r.scope === 'account')!;
+    assert.equal((await rateRules(otherProcess)).draft.account.maxHits, before.maxHits);
+    assert.equal((await rateRules(t.context.db)).draft.account.maxHits, before.maxHits);
+
+    nowMs += 1_000;
+    await updateRateRules(t.context, { actor: anonymous, ip: null, requestId: null }, [{ ...before, maxHits: before.maxHits + 7 }]);
+    assert.equal((await rateRules(t.context.db)).draft.account.maxHits, before.maxHits + 7, 'the saving process at once');
+    nowMs += RATE_RULES_TTL_MS - 1_001;
+    assert.equal((await rateRules(otherProcess)).draft.account.maxHits, before.maxHits, 'another process still has its copy');
+    nowMs += 1;
+    assert.equal((await rateRules(otherProcess)).draft.account.maxHits, before.maxHits + 7, `another process ${RATE_RULES_TTL_MS} ms after its read`);
+    await updateRateRules(t.context, { actor: anonymous, ip: null, requestId: null }, [before]);
+  } finally {
+    clock.mock.restore();
+  }
 });

@@ -21,13 +21,18 @@ export interface RateRule {
 
 export type RateRules = Record<RateAction, Record<RateScope, RateRule>>;
 
-const RULES_TTL_MS = 5_000;
+/**
+ * How long a process keeps the limits it read. An entry is stamped when its read starts, before
+ * the read's snapshot, so a change committed later is seen by every process within this interval
+ * (the editor's page states it from this constant).
+ */
+export const RATE_RULES_TTL_MS = 5_000;
 const rulesCache = new WeakMap<object, { at: number; rules: Promise<RateRules> }>();
 
 /** The limits, cached per database handle for a few seconds (they change once a year). */
 export function rateRules(db: Database): Promise<RateRules> {
   const cached = rulesCache.get(db);
-  if (cached && performance.now() - cached.at < RULES_TTL_MS) return cached.rules;
+  if (cached && performance.now() - cached.at < RATE_RULES_TTL_MS) return cached.rules;
   const rules = (async () => {
     const rows = await db.select().from(admissionRateRule);
     const fallback: RateRule = { maxHits: 1_000_000, windowSeconds: 60 };
@@ -40,7 +45,7 @@ export function rateRules(db: Database): Promise<RateRules> {
   return rules;
 }
 
-/** Forgets the cached limits (after a regional administrator edits them in this process; tests). */
+/** Forgets the cached limits (after a regional administrator edits them in this process: rate-limit.service; tests). */
 export function forgetRateRules(db: Database): void {
   rulesCache.delete(db);
 }
