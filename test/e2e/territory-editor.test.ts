@@ -3,12 +3,15 @@
  * drafts an act, corrects its details (a Russian error keeps the input), adds a whole street, a
  * range, an odd side and a single house, reads the validation report (houses with no school and
  * with two), publishes; then a family's "find your school by address" resolves a house to that
- * school. Every page visited is axe-clean and requests nothing from other origins.
+ * school. Also the regional administrator's page of the admission rate limits (the other
+ * municipal/regional editor of issue 4 built with this one). Every page visited is axe-clean and
+ * requests nothing from other origins.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { createSettlement, createStreet } from '../../src/registry/address.factory.ts';
+import { listRateRules } from '../../src/enrollment/admission/rate-limit.service.ts';
 import { createOrganization } from '../../src/registry/organization.factory.ts';
 import { createAccount, testPassword } from '../support/app.ts';
 import { assertAccessible, assertSameOrigin, logIn, newPage, startE2E, type E2E } from './support/harness.ts';
@@ -41,6 +44,7 @@ test('the operator drafts an act, corrects its details, adds rules, reads the ch
 
   const { page, context: browserContext, requests } = await newPage(e2e);
   await logIn(page, operator.login, testPassword);
+  await assertAccessible(page);
   await page.goto('/territories');
   await assertAccessible(page);
   const main = page.getByRole('main');
@@ -128,6 +132,7 @@ test('the operator drafts an act, corrects its details, adds rules, reads the ch
 
   // Publishing: the dates lock, the number, title and document can still be corrected.
   await page.goto(actUrl);
+  await assertAccessible(page);
   await go(page, () => main.getByRole('button', { name: 'Опубликовать постановление' }).click());
   await page.getByText('Постановление опубликовано.', { exact: true }).waitFor();
   await main.getByText('Постановление опубликовано: его правила и даты больше не меняются').waitFor();
@@ -159,4 +164,31 @@ test('the operator drafts an act, corrects its details, adds rules, reads the ch
   }
   assertSameOrigin(e2e, family.requests);
   await family.context.close();
+});
+
+test('the regional administrator lowers a rate limit: a wrong number is refused in Russian, the right one saved', async () => {
+  const admin = await createAccount(e2e.t.context, [{ role: 'regionalAdmin' }]);
+  const { page, context: browserContext, requests } = await newPage(e2e);
+  await logIn(page, admin.login, testPassword);
+  await assertAccessible(page);
+  await page.goto('/admission');
+  await assertAccessible(page);
+  await go(page, () => page.getByRole('main').getByRole('link', { name: 'Ограничения частоты заявлений' }).click());
+  const main = page.getByRole('main');
+  await main.getByText('не позднее чем через 5 с — на каждом процессе сервера').waitFor();
+  const submissions = main.getByRole('group', { name: 'Подача заявления на одну учётную запись' });
+  await submissions.getByRole('textbox', { name: 'Не более попыток за окно' }).fill('0');
+  await go(page, () => main.getByRole('button', { name: 'Сохранить ограничения' }).click());
+  assert.match(await page.getByRole('alert').innerText(), /Подача заявления на одну учётную запись: не более попыток за окно: Целое число от 1 до 100\s000/);
+  assert.equal(await submissions.getByRole('textbox', { name: 'Не более попыток за окно' }).inputValue(), '0');
+  await submissions.getByRole('textbox', { name: 'Не более попыток за окно' }).fill('5');
+  await submissions.getByRole('textbox', { name: 'Окно, секунд' }).fill('900');
+  await go(page, () => main.getByRole('button', { name: 'Сохранить ограничения' }).click());
+  await page.getByText('Ограничения сохранены.').waitFor();
+  const row = await main.getByRole('row').filter({ hasText: 'на одну учётную запись' }).first().innerText();
+  assert.match(row.replace(/\s+/g, ' '), /Подача заявления на одну учётную запись 900 с \(15 мин\) 5/);
+  const stored = (await listRateRules(e2e.t.context.db)).find((r) => r.action === 'submission' && r.scope === 'account');
+  assert.deepEqual([stored!.windowSeconds, stored!.maxHits], [900, 5]);
+  assertSameOrigin(e2e, requests);
+  await browserContext.close();
 });
