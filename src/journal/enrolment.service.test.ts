@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
+import { rejectsWith } from '../../test/support/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { Actor } from '../platform/access/access.ts';
-import { AppError } from '../platform/errors.ts';
 import { account } from '../platform/auth/auth.schema.ts';
 import { createOrganization } from '../registry/organization.factory.ts';
 import { addStaffDirectly, createPerson } from '../registry/person.factory.ts';
@@ -34,15 +34,6 @@ async function school() {
   const org = await createOrganization(db(), { kind: 'school' });
   const year = await createAcademicYear(db(), origin, { organizationId: org.id, municipalityId: org.municipalityId }, { startsYear: 2026, weekDays: 5, termKind: 'quarter' });
   return { org, year };
-}
-
-async function rejects(work: Promise<unknown>, status: number, code?: string) {
-  await assert.rejects(work, (error: unknown) => {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.status, status);
-    if (code) assert.equal(error.code, code);
-    return true;
-  });
 }
 
 test('a new year takes the Krai calendar: four quarters, three holidays and the default bells', async () => {
@@ -79,7 +70,7 @@ test('admission, transfer within the school, transfer to another school and leav
   assert.equal(placed!.organizationId, a.org.id, 'the registry knows the school the child attends');
 
   // Admitting again at the same school is refused: it is a transfer.
-  await rejects(admitPupil(context(), head, { pupilId: child.id, organizationId: a.org.id, grade: 5, startsOn: '2026-09-10', orderNumber: '13', orderIssuedOn: '2026-09-09' }), 409, 'already-enrolled');
+  await rejectsWith(admitPupil(context(), head, { pupilId: child.id, organizationId: a.org.id, grade: 5, startsOn: '2026-09-10', orderNumber: '13', orderIssuedOn: '2026-09-09' }), 409, 'already-enrolled');
 
   await transferPupil(context(), origin, { pupilId: child.id, toClassId: a5b.id, on: '2026-10-01', orderNumber: '40-п', orderIssuedOn: '2026-09-30' });
   assert.deepEqual(await classPupils(db(), a5a.id, '2026-10-01'), []);
@@ -104,7 +95,7 @@ test('admission, transfer within the school, transfer to another school and leav
   );
   assert.equal(history[0]!.organizationId, b.org.id);
   assert.equal(history[2]!.organizationId, a.org.id);
-  await rejects(leavePupil(context(), origin, { pupilId: child.id, on: '2027-03-01', reason: 'leaving', orderNumber: '16', orderIssuedOn: '2027-03-01' }), 409, 'not-enrolled');
+  await rejectsWith(leavePupil(context(), origin, { pupilId: child.id, on: '2027-03-01', reason: 'leaving', orderNumber: '16', orderIssuedOn: '2027-03-01' }), 409, 'not-enrolled');
 });
 
 test('admission to another school closes the open stay as a transfer out (the kindergarten and first-grade services call this)', async () => {
@@ -144,15 +135,15 @@ test('orders and dates are validated; a leaving date before the stay began is re
   const { org, year } = await school();
   const c = await createClass(db(), origin, year.id, { grade: 3, letter: 'А', classTeacherId: null });
   const child = await createPerson(db());
-  await rejects(admitPupil(context(), head, { pupilId: child.id, organizationId: org.id, grade: 3, classId: c.id, startsOn: '2026-13-01', orderNumber: '', orderIssuedOn: 'x' }), 422);
+  await rejectsWith(admitPupil(context(), head, { pupilId: child.id, organizationId: org.id, grade: 3, classId: c.id, startsOn: '2026-13-01', orderNumber: '', orderIssuedOn: 'x' }), 422);
   await admitPupil(context(), head, { pupilId: child.id, organizationId: org.id, grade: 3, classId: c.id, startsOn: '2026-09-10', orderNumber: '5', orderIssuedOn: '2026-09-09' });
-  await rejects(leavePupil(context(), origin, { pupilId: child.id, on: '2026-09-05', reason: 'leaving', orderNumber: '6', orderIssuedOn: '2026-09-05' }), 422);
+  await rejectsWith(leavePupil(context(), origin, { pupilId: child.id, on: '2026-09-05', reason: 'leaving', orderNumber: '6', orderIssuedOn: '2026-09-05' }), 422);
   // An order number reused for another kind of movement is refused.
-  await rejects(leavePupil(context(), origin, { pupilId: child.id, on: '2026-10-05', reason: 'leaving', orderNumber: '5', orderIssuedOn: '2026-09-09' }), 422);
+  await rejectsWith(leavePupil(context(), origin, { pupilId: child.id, on: '2026-10-05', reason: 'leaving', orderNumber: '5', orderIssuedOn: '2026-09-09' }), 422);
 });
 
 test('a class teacher must be on the school staff', async () => {
   const { year } = await school();
   const stranger = await createPerson(db(), { birthDate: '1985-01-01' });
-  await rejects(createClass(db(), origin, year.id, { grade: 4, letter: 'А', classTeacherId: stranger.id }), 422);
+  await rejectsWith(createClass(db(), origin, year.id, { grade: 4, letter: 'А', classTeacherId: stranger.id }), 422);
 });

@@ -91,7 +91,7 @@ function accountIdOf(origin: AuditOrigin): string | null {
 }
 
 /** Finds or issues the school's order; an existing order of another kind is a conflict. */
-async function issueOrder(tx: Executor, organizationId: string, kind: OrderKind, order: OrderInput): Promise<MovementOrderRow> {
+export async function issueOrder(tx: Executor, organizationId: string, kind: OrderKind, order: OrderInput): Promise<MovementOrderRow> {
   const number = order.orderNumber.trim();
   const [created] = await tx.insert(movementOrder).values({ organizationId, number, issuedOn: order.orderIssuedOn, kind }).onConflictDoNothing().returning();
   if (created) return created;
@@ -126,9 +126,54 @@ function checkClassDate(c: { yearStartsOn: string; yearEndsOn: string; yearStatu
 }
 
 async function closeStay(tx: Executor, stay: EnrolmentRow, on: string, reason: EndReason, orderId: string): Promise<void> {
-  const endsOn = addDays(on, -1);
-  if (endsOn < stay.startsOn) throw errors.validation({ on: msg.beforeStay });
-  await tx.update(classEnrolment).set({ endsOn, endReason: reason, endOrderId: orderId }).where(eq(classEnrolment.id, stay.id));
+  await closeStays(tx, [stay], addDays(on, -1), reason, orderId);
+}
+
+/**
+ * Closes open stays on their last day `endsOn` by an order, in one statement. A stay already
+ * closed (by a concurrent movement) is left alone; the ids actually closed are returned.
+ */
+export async function closeStays(tx: Executor, stays: ReadonlyArray<Pick<EnrolmentRow, 'id' | 'startsOn'>>, endsOn: string, reason: EndReason, orderId: string): Promise<string[]> {
+  if (stays.length === 0) return [];
+  if (stays.some((s) => endsOn < s.startsOn)) throw errors.validation({ on: msg.beforeStay });
+  const closed = await tx
+    .update(classEnrolment)
+    .set({ endsOn, endReason: reason, endOrderId: orderId })
+    .where(and(inArray(classEnrolment.id, stays.map((s) => s.id)), isNull(classEnrolment.endsOn)))
+    .returning({ id: classEnrolment.id });
+  return closed.map((c) => c.id);
+}
+
+export interface NewStay {
+  pupilId: string;
+  target: Pick<SchoolClassRow, 'id' | 'organizationId' | 'municipalityId'>;
+  /** The first day in the class. */
+  startsOn: string;
+  startReason: StartReason;
+  orderId: string;
+}
+
+/** Opens stays in classes by an order, in one statement; returns their ids in the order given. */
+export async function openStays(tx: Executor, origin: AuditOrigin, now: Date, stays: readonly NewStay[]): Promise<string[]> {
+  if (stays.length === 0) return [];
+  const rows = await tx
+    .insert(classEnrolment)
+    .values(
+      stays.map((s) => ({
+        pupilId: s.pupilId,
+        classId: s.target.id,
+        organizationId: s.target.organizationId,
+        municipalityId: s.target.municipalityId,
+        startsOn: s.startsOn,
+        startReason: s.startReason,
+        startOrderId: s.orderId,
+        createdBy: accountIdOf(origin),
+        createdAt: now,
+      })),
+    )
+    .returning({ id: classEnrolment.id, pupilId: classEnrolment.pupilId });
+  const ids = new Map(rows.map((r) => [r.pupilId, r.id]));
+  return stays.map((s) => ids.get(s.pupilId)!);
 }
 
 export interface AdmitInput extends OrderInput {
@@ -197,20 +242,7 @@ export async function admitPupil(context: { db: Database; clock: { now(): Date }
     const order = await issueOrder(tx, school.id, 'admission', input);
     if (open) await closeStay(tx, open, input.startsOn, 'transferOut', order.id);
     const startReason: StartReason = open ? 'transferIn' : 'admission';
-    const [stay] = await tx
-      .insert(classEnrolment)
-      .values({
-        pupilId,
-        classId: target.id,
-        organizationId: school.id,
-        municipalityId: school.municipalityId,
-        startsOn: input.startsOn,
-        startReason,
-        startOrderId: order.id,
-        createdBy: accountIdOf(origin),
-        createdAt: context.clock.now(),
-      })
-      .returning({ id: classEnrolment.id });
+    const [stayId] = await openStays(tx, origin, context.clock.now(), [{ pupilId, target, startsOn: input.startsOn, startReason, orderId: order.id }]);
     await setAttendedOrganization(tx, pupilId, school.id, context.clock.now());
     await recordAudit(tx, origin, [
       ...(open
@@ -219,13 +251,13 @@ export async function admitPupil(context: { db: Database; clock: { now(): Date }
       {
         action: 'create',
         entityType: 'class-enrolment',
-        entityId: stay!.id,
+        entityId: stayId!,
         municipalityId: school.municipalityId,
         organizationId: school.id,
         details: { pupilId, classId: target.id, class: className(target), startReason, orderNumber: order.number, orderIssuedOn: order.issuedOn },
       },
     ]);
-    return { enrolmentId: stay!.id, classId: target.id, orderId: order.id, closedEnrolmentId: open?.id ?? null };
+    return { enrolmentId: stayId!, classId: target.id, orderId: order.id, closedEnrolmentId: open?.id ?? null };
   });
 }
 
@@ -283,33 +315,20 @@ export async function transferPupil(context: { db: Database; clock: { now(): Dat
     const order = await issueOrder(tx, target.organizationId, within ? 'transfer' : 'admission', input);
     await closeStay(tx, open, input.on, within ? 'transferWithin' : 'transferOut', order.id);
     const startReason: StartReason = within ? 'transferWithin' : 'transferIn';
-    const [stay] = await tx
-      .insert(classEnrolment)
-      .values({
-        pupilId,
-        classId: target.id,
-        organizationId: target.organizationId,
-        municipalityId: target.municipalityId,
-        startsOn: input.on,
-        startReason,
-        startOrderId: order.id,
-        createdBy: accountIdOf(origin),
-        createdAt: context.clock.now(),
-      })
-      .returning({ id: classEnrolment.id });
+    const [stayId] = await openStays(tx, origin, context.clock.now(), [{ pupilId, target, startsOn: input.on, startReason, orderId: order.id }]);
     if (!within) await setAttendedOrganization(tx, pupilId, target.organizationId, context.clock.now());
     await recordAudit(tx, origin, [
       { action: 'update', entityType: 'class-enrolment', entityId: open.id, municipalityId: open.municipalityId, organizationId: open.organizationId, details: { pupilId, endReason: within ? 'transferWithin' : 'transferOut', orderId: order.id } },
       {
         action: 'create',
         entityType: 'class-enrolment',
-        entityId: stay!.id,
+        entityId: stayId!,
         municipalityId: target.municipalityId,
         organizationId: target.organizationId,
         details: { pupilId, classId: target.id, class: className(target), startReason, orderNumber: order.number, orderIssuedOn: order.issuedOn },
       },
     ]);
-    return { enrolmentId: stay!.id, classId: target.id, orderId: order.id, closedEnrolmentId: open.id };
+    return { enrolmentId: stayId!, classId: target.id, orderId: order.id, closedEnrolmentId: open.id };
   });
 }
 

@@ -73,9 +73,12 @@ async function findByDocument(db: Executor, document: string): Promise<string | 
 }
 
 /**
- * Records the school a child attends on their person record (the registry's "organisation"),
- * or clears it when the child leaves. Run inside the caller's transaction.
+ * Records the school a child (or a batch of children, one statement) attends on their person
+ * record (the registry's "organisation"), or clears it when they leave. Run inside the
+ * caller's transaction.
  */
-export async function setAttendedOrganization(db: Executor, personId: string, organizationId: string | null, now: Date): Promise<void> {
-  await db.update(person).set({ organizationId, updatedAt: now, version: sql`${person.version} + 1` }).where(eq(person.id, personId));
+export async function setAttendedOrganization(db: Executor, personIds: string | readonly string[], organizationId: string | null, now: Date): Promise<void> {
+  const ids = typeof personIds === 'string' ? [personIds] : [...personIds];
+  if (ids.length === 0) return;
+  await db.update(person).set({ organizationId, updatedAt: now, version: sql`${person.version} + 1` }).where(inArray(person.id, ids));
 }
