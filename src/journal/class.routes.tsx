@@ -79,6 +79,7 @@ export function registerClassRoutes(app: FastifyInstance, context: AppContext): 
         organizationId={school.id}
         classes={classes.map((c) => ({ id: c.id, name: className(c), classTeacherName: c.classTeacherName, pupils: c.pupils }))}
         canEdit={canEdit}
+        canPromote={canMovePupils(request.actor, schoolScopeOf(year))}
         teachers={canEdit ? await teacherOptions(context, school.id) : []}
         values={state.values ?? { grade: '1', letter: '', classTeacherId: '' }}
         errors={state.errors ?? {}}

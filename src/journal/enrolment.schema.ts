@@ -1,11 +1,13 @@
-/** Orders (приказы) and the movement history of pupils between classes (migration 0020). */
+/** Orders (приказы) and the movement history of pupils between classes (migrations 0020, 0023). */
 import { date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const tz = { withTimezone: true } as const;
 
-export const orderKinds = ['admission', 'transfer', 'leaving'] as const;
+/** `promotion`: the year-end order moving the school's pupils to the next year's classes (migration 0023). */
+export const orderKinds = ['admission', 'transfer', 'leaving', 'promotion'] as const;
 export type OrderKind = (typeof orderKinds)[number];
-export const startReasons = ['admission', 'transferIn', 'transferWithin', 'nextYear'] as const;
+/** `repeatYear`: held back in the same grade by the promotion order (оставлен на повторное обучение). */
+export const startReasons = ['admission', 'transferIn', 'transferWithin', 'nextYear', 'repeatYear'] as const;
 export type StartReason = (typeof startReasons)[number];
 export const endReasons = ['transferOut', 'transferWithin', 'leaving', 'graduation', 'nextYear'] as const;
 export type EndReason = (typeof endReasons)[number];

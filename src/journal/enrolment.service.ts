@@ -37,6 +37,7 @@ export const startReasonNames: Record<StartReason, Message> = {
   transferIn: { ru: 'Перевод из другой школы', en: 'Transfer from another school' },
   transferWithin: { ru: 'Перевод из другого класса', en: 'Transfer from another class' },
   nextYear: { ru: 'Перевод в следующий класс', en: 'Promotion to the next grade' },
+  repeatYear: { ru: 'Оставлен на повторное обучение', en: 'Held back to repeat the grade' },
 };
 
 export const endReasonNames: Record<EndReason, Message> = {

@@ -9,6 +9,7 @@ import type { JobHandler, JobSchedule } from '../platform/jobs/jobs.ts';
 import { registerSchoolYearRoutes } from './school-year.routes.tsx';
 import { registerClassRoutes } from './class.routes.tsx';
 import { registerEnrolmentRoutes } from './enrolment.routes.tsx';
+import { registerPromotionRoutes } from './promotion.routes.tsx';
 import { registerCurriculumRoutes } from './curriculum.routes.tsx';
 import { registerMergeRoutes } from './merge.routes.tsx';
 import { registerFinalsRoutes } from './finals.routes.tsx';
@@ -28,6 +29,7 @@ export function registerJournal(app: FastifyInstance, context: AppContext): void
   registerSchoolYearRoutes(app, context);
   registerClassRoutes(app, context);
   registerEnrolmentRoutes(app, context);
+  registerPromotionRoutes(app, context);
   registerCurriculumRoutes(app, context);
   registerMergeRoutes(app, context);
   registerTimetableRoutes(app, context);

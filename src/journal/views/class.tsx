@@ -35,6 +35,8 @@ export function ClassListView(props: {
   organizationId: string;
   classes: Array<{ id: string; name: string; classTeacherName: string | null; pupils: number }>;
   canEdit: boolean;
+  /** Whether to offer the year-end promotion (the head, who moves pupils). */
+  canPromote: boolean;
   teachers: SelectOption[];
   values: ClassFormValues;
   errors: FieldErrors;
@@ -73,6 +75,13 @@ export function ClassListView(props: {
             </tr>
           ))}
         </Table>
+      )}
+      {props.canPromote && props.classes.length > 0 && (
+        <p>
+          <a class="button button--secondary" href={`/journal/years/${props.yearId}/promotion`}>
+            {t({ ru: 'Перевод в следующий учебный год', en: 'Promotion to the next school year' })}
+          </a>
+        </p>
       )}
       {props.canEdit && (
         <>
