@@ -476,7 +476,7 @@ export async function pupilWeek(db: Executor, pupilId: string, weekStart: string
   }));
 }
 
-const pupilWeekStatement: PreparedStatement = {
+export const pupilWeekStatement: PreparedStatement = {
   name: 'pupil_week_v1',
   text: `WITH stays AS (
            SELECT class_id, starts_on, ends_on FROM class_enrolment

@@ -370,7 +370,7 @@ export async function findChildrenOfGuardian(db: Executor, guardianId: string): 
   return rows.map((r) => ({ id: r.id, lastName: r.last_name, firstName: r.first_name, middleName: r.middle_name, birthDate: r.birth_date }));
 }
 
-const childrenOfGuardian: PreparedStatement = {
+export const childrenOfGuardian: PreparedStatement = {
   name: 'children_of_guardian_v1',
   text: `SELECT p.id, p.last_name, p.first_name, p.middle_name, p.birth_date::text AS birth_date
            FROM guardian_link gl JOIN person p ON p.id = gl.child_id

@@ -132,7 +132,7 @@ interface SessionLookupRow {
 }
 
 // Every request with a cookie runs this: a prepared statement, planned once per connection.
-const sessionLookup: PreparedStatement = {
+export const sessionLookup: PreparedStatement = {
   name: 'session_lookup_v1',
   text: `SELECT s.id, s.csrf_token, s.second_factor_pending, s.last_seen_at,
                 a.id AS account_id, a.login, a.password_hash, a.person_id, a.display_name, a.totp_secret, a.totp_enabled,
