@@ -16,6 +16,7 @@ import { registerDisplayRoutes } from './platform/http/display.routes.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
 import { registerSecurityHeaders } from './platform/http/security-headers.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
+import { registerProofOfWorkRoutes } from './platform/http/proof-of-work.routes.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.tsx';
 import { registerAccountRoutes } from './platform/auth/account.routes.tsx';
 import { oidcLoginButton, registerOidcRoutes } from './platform/auth/oidc.routes.tsx';
@@ -100,6 +101,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   registerOpsRoutes(app, context);
   await registerOpenApi(app, context);
   registerDisplayRoutes(app, context);
+  registerProofOfWorkRoutes(app, context);
   registerAccountRoutes(app, context);
   registerAuthRoutes(app, context, {
     demoLogins: demoAccounts.map((a) => ({ login: a.login, password: a.password, role: roleNames[a.role], scope: a.scopeLabel })),

@@ -8,11 +8,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../../platform/access/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { powPayloadOf, powRequired, verifyPow } from '../../platform/http/proof-of-work.ts';
 import { noStore } from '../../platform/http/request-context.ts';
 import { isUuid } from '../../platform/validation.ts';
 import { redirectAfterPost, sendPage } from '../../web/respond.tsx';
 import { idempotencyErrors, isIdempotencyKey } from './idempotency.ts';
-import { createPowChallenge, powPayloadOf, powRequired, verifyPow } from './proof-of-work.ts';
 import { submissionPolicy } from './submission.policy.ts';
 import { submissionErrors, submitApplication, type SubmissionReceipt } from './submission.service.ts';
 import { SubmissionRefusedPage } from './submission.view.tsx';
@@ -35,14 +35,6 @@ const Receipt = Type.Object({
   receivedAt: Type.String({ format: 'date-time', description: 'Fixed by the server at acceptance; never changes' }),
   stage: Type.Union([Type.Literal(1), Type.Literal(2)]),
   replayed: Type.Boolean({ description: 'True when this repeats an earlier receipt (same Idempotency-Key, or the draft was already submitted)' }),
-});
-
-const Challenge = Type.Object({
-  algorithm: Type.String(),
-  challenge: Type.String(),
-  maxnumber: Type.Integer(),
-  salt: Type.String(),
-  signature: Type.String(),
 });
 
 const FormBody = Type.Object({
@@ -147,7 +139,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, context: AppConte
           'Submitting a draft already received returns its receipt (200). 201 is a new receipt.',
           'Refusals: 404 no such draft of yours, 409 withdrawn/decided or the draft changed or no free places (stage 2), 422 outside the stage windows (the message gives the dates) or not eligible in stage 1,',
           '429 per-account or per-address limit (Retry-After), 503 overloaded (Retry-After; nothing was written — retry with the same key).',
-          'With an API token the request must also carry a solved proof-of-work challenge in `X-Altcha` (GET /api/v1/admission/pow-challenge).',
+          'With an API token the request must also carry a solved proof-of-work challenge in `X-Altcha` (GET /api/v1/proof-of-work/challenge).',
         ].join(' '),
         params: IdParams,
         body: Type.Optional(SubmitBody),
@@ -162,26 +154,10 @@ export function registerSubmissionRoutes(app: FastifyInstance, context: AppConte
       const key = request.headers['idempotency-key'];
       if (!isIdempotencyKey(key)) throw idempotencyErrors.missingKey();
       authorize(request.actor, submissionPolicy, 'submit', null);
-      // A token is what a script uses: it pays with proof of work (proof-of-work.ts).
+      // A token is what a script uses: it pays with proof of work (platform/http/proof-of-work.ts).
       if (request.actor.kind === 'account' && request.actor.via === 'apiToken' && !(await verifyPow(db, powPayloadOf(request)))) throw powRequired();
       const receipt = await submitApplication(context, request.actor, { applicationId: id, idempotencyKey: key, applicationVersion: body.applicationVersion ?? null });
       return reply.code(receipt.replayed ? 200 : 201).send(receiptJson(receipt));
-    },
-  );
-
-  app.get(
-    '/api/v1/admission/pow-challenge',
-    {
-      schema: {
-        tags,
-        summary: 'A proof-of-work challenge (ALTCHA v1): find n ≤ maxnumber with SHA-256(salt + n) = challenge; send base64(JSON {algorithm, challenge, number, salt, signature}) as X-Altcha',
-        response: { 200: Challenge },
-      },
-    },
-    async (_request, reply) => {
-      noStore(reply);
-      const challenge = await createPowChallenge(db);
-      return reply.send({ ...challenge, maxnumber: challenge.maxnumber ?? 0 });
     },
   );
 }

@@ -1,16 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { solveChallenge } from 'altcha-lib/v1';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../app.ts';
 import { connectDatabase, queryRows } from '../../platform/db/connect.ts';
 import { issueApiToken } from '../../platform/auth/api-tokens.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { solvedPow } from '../../platform/http/proof-of-work.fixtures.ts';
 import { createStreet } from '../../registry/address.factory.ts';
 import { createPerson } from '../../registry/person.factory.ts';
 import { createAccount, createTestApp, loggedInAgent, type Agent, type TestApp } from '../../../test/support/app.ts';
 import { testOnPostgres } from '../../../test/support/database.ts';
-import { createPowChallenge } from './proof-of-work.ts';
 import { forgetRateRules } from './rate-limit.ts';
 import { createDraft, createPublishedCampaign, testStages, type TestCampaign } from './submission.fixtures.ts';
 import { batcherOptionsFor, submissionBatcher } from './submission.service.ts';
@@ -229,20 +228,11 @@ describe('submitting a draft at the opening minute', () => {
     const without = await t.app.inject({ method: 'POST', url: `/api/v1/admission/applications/${draft}/submit`, headers, payload: '{}' });
     assert.equal(without.statusCode, 403);
     assert.equal(without.json().code, 'proof-of-work-required');
-    const challenge = await createPowChallenge(t.context.db, { maxNumber: 2000 });
-    const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, 2000).promise;
-    const altcha = Buffer.from(JSON.stringify({ ...challenge, number: solution!.number })).toString('base64');
+    const altcha = await solvedPow(t.context.db);
     const ok = await t.app.inject({ method: 'POST', url: `/api/v1/admission/applications/${draft}/submit`, headers: { ...headers, 'x-altcha': altcha }, payload: '{}' });
     assert.equal(ok.statusCode, 201);
     const replay = await t.app.inject({ method: 'POST', url: `/api/v1/admission/applications/${draft}/submit`, headers: { ...headers, 'x-altcha': altcha }, payload: '{}' });
     assert.equal(replay.statusCode, 403, 'a solution is accepted once');
-  });
-
-  test('the challenge endpoint serves a signed challenge that is never cached', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/admission/pow-challenge' });
-    assert.equal(response.statusCode, 200);
-    assert.equal(response.headers['cache-control'], 'no-store');
-    assert.match(response.json().signature, /^[0-9a-f]{64}$/);
   });
 
   test('when the batcher queue is full the submission sheds with 503 and Retry-After, and nothing is written', async () => {

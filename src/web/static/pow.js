@@ -1,8 +1,8 @@
 // Proof of work for anonymous, expensive requests (ALTCHA v1 protocol, self-hosted; see
-// src/enrollment/admission/proof-of-work.ts). No widget library: fetch a signed challenge, find
+// src/platform/http/proof-of-work.ts). No widget library: fetch a signed challenge, find
 // n with SHA-256(salt + n) = challenge using crypto.subtle, and hand back the base64 payload.
 //
-// Forms: <form data-pow-challenge="/api/v1/admission/pow-challenge"> get a hidden field
+// Forms: <form data-pow-challenge="/api/v1/proof-of-work/challenge"> get a hidden field
 // `altcha` filled on submit. Scripts: window.prostorPow.solve(url) resolves to the payload to send
 // in the X-Altcha header. Without JavaScript the form posts as it is and the server falls back
 // to its per-IP limits (pages) or a logged-in session (submissions).

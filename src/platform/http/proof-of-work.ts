@@ -26,9 +26,9 @@ import { createChallenge, verifySolution } from 'altcha-lib/v1';
 import type { Challenge } from 'altcha-lib/v1/types';
 import { sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../platform/context.ts';
-import { queryRows, type Database } from '../../platform/db/connect.ts';
-import { AppError } from '../../platform/errors.ts';
+import type { AppContext } from '../context.ts';
+import { queryRows, type Database } from '../db/connect.ts';
+import { AppError } from '../errors.ts';
 
 /** Upper bound of the secret number: ~50,000 SHA-256 on average ≈ 0.1–0.5 s on a cheap phone. */
 export const POW_MAX_NUMBER = 100_000;
