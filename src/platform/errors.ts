@@ -14,6 +14,8 @@ export class AppError extends Error {
     readonly userMessage: Message,
     readonly fields: FieldErrors = {},
     readonly headers: Record<string, string> = {},
+    /** Extra members of the API's problem+json (RFC 9457 §3.2), e.g. where to get what is missing. */
+    readonly extensions: Record<string, string> = {},
   ) {
     super(`${code}: ${userMessage.en}`);
     this.name = 'AppError';

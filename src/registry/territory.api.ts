@@ -1,12 +1,17 @@
 /**
  * JSON API of addresses and territories, under /api/v1: public, cacheable, no personal data.
- * The same service functions as the pages (territory.pages.tsx).
+ * The same service functions as the pages (territory.pages.tsx). The two searches (what typing
+ * search and find-your-school call) cost a query over the address register each, so a caller
+ * without a logged-in session pays with proof of work: an allowance or a solution
+ * (platform/http/proof-of-work.ts; issue 4 item 6). The page /schools/find needs none. Answers
+ * stay cacheable (the allowance is not in Vary): a cache answering a repeated query costs nothing.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authorize } from '../platform/access/access.ts';
 import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
+import { ProofOfWorkProblem, requireSearchProofOfWork, SearchProofOfWorkHeaders } from '../platform/http/proof-of-work.ts';
 import { isIsoDate } from '../platform/validation.ts';
 import { getHouses, maxSearchLimit, searchAddresses } from './address.service.ts';
 import { cacheForAnonymous } from './organization.pages.tsx';
@@ -40,6 +45,8 @@ const SearchQuery = Type.Object({
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 const tags = ['addresses'];
+const proofOfWork =
+  'Without a logged-in session (anonymous, or an API token) send a search allowance in `X-Pow-Allowance` (POST /api/v1/proof-of-work/allowance) or a fresh solution in `X-Altcha`; otherwise 403 `proof-of-work-required`, whose body names where to get them.';
 
 export function registerTerritoryApi(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
@@ -49,15 +56,19 @@ export function registerTerritoryApi(app: FastifyInstance, context: AppContext):
     return value;
   };
 
+  const searchProofOfWork = requireSearchProofOfWork(context);
+
   app.get(
     '/api/v1/addresses',
     {
+      preHandler: searchProofOfWork,
       schema: {
         tags,
         summary: 'Search houses by typing',
-        description: 'Public. Houses whose settlement and street names start with the typed words and whose number starts with the typed number; exact numbers first.',
+        description: `Public. Houses whose settlement and street names start with the typed words and whose number starts with the typed number; exact numbers first. ${proofOfWork}`,
         querystring: SearchQuery,
-        response: { 200: Type.Object({ items: Type.Array(House) }) },
+        headers: SearchProofOfWorkHeaders,
+        response: { 200: Type.Object({ items: Type.Array(House) }), 403: ProofOfWorkProblem },
       },
     },
     async (request, reply) => {
@@ -73,13 +84,15 @@ export function registerTerritoryApi(app: FastifyInstance, context: AppContext):
   app.get(
     '/api/v1/addresses/:id/schools',
     {
+      preHandler: searchProofOfWork,
       schema: {
         tags,
         summary: 'The schools whose territory includes a house',
-        description: 'Public. By the published act of the municipality in force on the date (Order 458 §8). Normally one school; none or several is an error of the act.',
+        description: `Public. By the published act of the municipality in force on the date (Order 458 §8). Normally one school; none or several is an error of the act. ${proofOfWork}`,
         params: IdParams,
         querystring: SchoolsQuery,
-        response: { 200: Type.Object({ house: House, date: Type.String({ format: 'date' }), schools: Type.Array(School) }) },
+        headers: SearchProofOfWorkHeaders,
+        response: { 200: Type.Object({ house: House, date: Type.String({ format: 'date' }), schools: Type.Array(School) }), 403: ProofOfWorkProblem },
       },
     },
     async (request, reply) => {

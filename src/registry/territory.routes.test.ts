@@ -2,6 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAccount, createTestApp, loggedInAgent, type TestApp } from '../../test/support/app.ts';
 import { anonymous } from '../platform/access/access.ts';
+import { issueApiToken } from '../platform/auth/api-tokens.ts';
+import { solvedPow } from '../platform/http/proof-of-work.fixtures.ts';
+import { ALLOWANCE_TTL_SECONDS } from '../platform/http/proof-of-work.ts';
 import { createSettlement, createStreet, type CreatedStreet } from './address.factory.ts';
 import { createOrganization } from './organization.factory.ts';
 import { addRule, createAct, publishAct } from './territory.service.ts';
@@ -53,20 +56,73 @@ describe('territory pages and API', () => {
     assert.match(page.body, /№ 77/);
   });
 
+  /** An anonymous caller's search allowance, bought with one solved challenge. */
+  async function allowance(): Promise<Record<string, string>> {
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/proof-of-work/allowance', headers: { 'x-altcha': await solvedPow(t.context.db) } });
+    assert.equal(response.statusCode, 201);
+    return { 'x-pow-allowance': response.json().allowance };
+  }
+
   test('the JSON API: search, schools of a house, territory of a school', async () => {
-    const search = await t.app.inject({ url: `/api/v1/addresses?q=${encodeURIComponent('Краснодар Красная 3')}` });
+    const headers = await allowance();
+    const search = await t.app.inject({ url: `/api/v1/addresses?q=${encodeURIComponent('Краснодар Красная 3')}`, headers });
     assert.equal(search.statusCode, 200);
     assert.equal(search.json().items[0].id, red.houses.get('3'));
-    const schools = await t.app.inject({ url: `/api/v1/addresses/${red.houses.get('3')}/schools?date=2026-04-01` });
+    const schools = await t.app.inject({ url: `/api/v1/addresses/${red.houses.get('3')}/schools?date=2026-04-01`, headers });
     assert.deepEqual(schools.json().schools.map((s: { id: string }) => s.id), [school.id]);
-    const before = await t.app.inject({ url: `/api/v1/addresses/${red.houses.get('3')}/schools?date=2026-01-14` });
+    const before = await t.app.inject({ url: `/api/v1/addresses/${red.houses.get('3')}/schools?date=2026-01-14`, headers });
     assert.deepEqual(before.json().schools, []);
     const territory = await t.app.inject({ url: `/api/v1/organizations/${school.id}/territory?date=2026-04-01&limit=1` });
     assert.equal(territory.json().total, 2);
     assert.equal(territory.json().items.length, 1);
     assert.ok(territory.json().nextCursor);
-    assert.equal((await t.app.inject({ url: '/api/v1/addresses/00000000-0000-0000-0000-000000000000/schools' })).statusCode, 404);
+    assert.equal((await t.app.inject({ url: '/api/v1/addresses/00000000-0000-0000-0000-000000000000/schools', headers })).statusCode, 404);
     assert.equal((await t.app.inject({ url: '/api/v1/addresses?q=' })).statusCode, 422); // schema validation answers 422 here
+  });
+
+  test('the JSON searches ask a caller without a session for proof of work; the page and a logged-in session do not', async () => {
+    const searches = [`/api/v1/addresses?q=${encodeURIComponent('Красная 3')}`, `/api/v1/addresses/${red.houses.get('3')}/schools`];
+    for (const url of searches) {
+      const refused = await t.app.inject({ url });
+      assert.equal(refused.statusCode, 403, url);
+      assert.match(String(refused.headers['content-type']), /application\/problem\+json/);
+      assert.equal(refused.json().code, 'proof-of-work-required');
+      assert.equal(refused.json().challenge, '/api/v1/proof-of-work/challenge', 'the refusal says where to get a challenge');
+      assert.equal(refused.json().allowance, '/api/v1/proof-of-work/allowance');
+      assert.doesNotMatch(String(refused.headers['cache-control'] ?? ''), /public/, 'a refusal is not cached');
+    }
+
+    // A fresh solution pays for one request, once.
+    const altcha = await solvedPow(t.context.db);
+    assert.equal((await t.app.inject({ url: searches[0]!, headers: { 'x-altcha': altcha } })).statusCode, 200);
+    assert.equal((await t.app.inject({ url: searches[0]!, headers: { 'x-altcha': altcha } })).statusCode, 403, 'a replayed solution');
+
+    // An allowance pays for many, until it expires; a forged one for none.
+    const headers = await allowance();
+    for (const url of [...searches, ...searches]) assert.equal((await t.app.inject({ url, headers })).statusCode, 200, url);
+    const [expires, nonce] = headers['x-pow-allowance']!.split('.');
+    const forged = await t.app.inject({ url: searches[0]!, headers: { 'x-pow-allowance': `${expires}.${nonce}.${'A'.repeat(43)}` } });
+    assert.equal(forged.statusCode, 403, 'a forged allowance');
+    t.clock.advance(ALLOWANCE_TTL_SECONDS * 1000);
+    try {
+      assert.equal((await t.app.inject({ url: searches[0]!, headers })).statusCode, 403, 'an expired allowance');
+    } finally {
+      t.clock.advance(-ALLOWANCE_TTL_SECONDS * 1000);
+    }
+
+    // An API token is what a script uses: it pays too. A logged-in browser session does not.
+    const owner = await createAccount(t.context, [{ role: 'guardian' }]);
+    const token = await issueApiToken(t.context.db, origin, owner.id, { name: 'script', grant: { role: 'guardian', municipalityId: null, organizationId: null }, expiresAt: null }, t.clock.now());
+    assert.equal((await t.app.inject({ url: searches[0]!, headers: { authorization: `Bearer ${token.token}` } })).statusCode, 403);
+    assert.equal((await t.app.inject({ url: searches[0]!, headers: { authorization: `Bearer ${token.token}`, ...(await allowance()) } })).statusCode, 200);
+    const guardian = await loggedInAgent(t.app, owner);
+    assert.equal((await guardian.get(searches[0]!)).statusCode, 200);
+
+    // The HTML form runs the same search with nothing of this: the fallback without JavaScript.
+    const page = await t.app.inject({ url: `/schools/find?q=${encodeURIComponent('Красная 3')}` });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /г Краснодар, ул Красная, д\. 3/);
+    assert.match(page.body, /Без JavaScript всё работает так же/, 'the page says the form works without JavaScript');
   });
 
   test('the editor: the operator of the municipality drafts an act, adds and removes rules, checks and publishes', async () => {

@@ -15,7 +15,7 @@ after(async () => {
   await t.close();
 });
 
-const publicPages = ['/', '/login', '/organizations', '/api/docs'];
+const publicPages = ['/', '/login', '/organizations', '/schools/find', '/api/docs'];
 
 for (const url of publicPages) {
   test(`${url} weighs at most 50 KB compressed with its CSS and scripts, all from our origin`, async () => {

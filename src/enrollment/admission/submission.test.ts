@@ -6,6 +6,7 @@ import { connectDatabase, queryRows } from '../../platform/db/connect.ts';
 import { issueApiToken } from '../../platform/auth/api-tokens.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { solvedPow } from '../../platform/http/proof-of-work.fixtures.ts';
+import { issueSearchAllowance } from '../../platform/http/proof-of-work.ts';
 import { createStreet } from '../../registry/address.factory.ts';
 import { createPerson } from '../../registry/person.factory.ts';
 import { createAccount, createTestApp, loggedInAgent, type Agent, type TestApp } from '../../../test/support/app.ts';
@@ -228,6 +229,10 @@ describe('submitting a draft at the opening minute', () => {
     const without = await t.app.inject({ method: 'POST', url: `/api/v1/admission/applications/${draft}/submit`, headers, payload: '{}' });
     assert.equal(without.statusCode, 403);
     assert.equal(without.json().code, 'proof-of-work-required');
+    assert.equal(without.json().challenge, '/api/v1/proof-of-work/challenge', 'the refusal says where to get a challenge');
+    const { allowance } = await issueSearchAllowance(t.context.db, t.context.clock.now());
+    const withAllowance = await t.app.inject({ method: 'POST', url: `/api/v1/admission/applications/${draft}/submit`, headers: { ...headers, 'x-pow-allowance': allowance }, payload: '{}' });
+    assert.equal(withAllowance.statusCode, 403, 'a search allowance does not pay for a submission');
     const altcha = await solvedPow(t.context.db);
     const ok = await t.app.inject({ method: 'POST', url: `/api/v1/admission/applications/${draft}/submit`, headers: { ...headers, 'x-altcha': altcha }, payload: '{}' });
     assert.equal(ok.statusCode, 201);

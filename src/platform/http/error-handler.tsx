@@ -37,6 +37,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .status(error.status)
     .type('application/problem+json; charset=utf-8')
     .send({
+      ...error.extensions,
       type: `https://prostor.example/problems/${error.code}`,
       title: translate(request.locale ?? 'ru', error.userMessage),
       status: error.status,

@@ -16,7 +16,8 @@ export async function registerOpenApi(app: FastifyInstance, context: AppContext)
         version: '1',
         description:
           'JSON API of Prostor. Authenticate with an API token (`Authorization: Bearer …`) issued in the personal account, ' +
-          'or with the session cookie (then unsafe requests need the `X-CSRF-Token` header). Errors are RFC 9457 problem+json.',
+          'or with the session cookie (then unsafe requests need the `X-CSRF-Token` header). Errors are RFC 9457 problem+json. ' +
+          'Without a session, the address searches and API-token submissions also need proof of work (the `proof-of-work` operations; each operation says what it needs).',
       },
       servers: [{ url: context.config.publicUrl }],
       components: {

@@ -1,7 +1,9 @@
 /**
  * "Find your school by address": a GET form (works without JavaScript; an address is not a
  * person's data), the houses matching what was typed, and for the chosen house the school or
- * schools whose territory includes it.
+ * schools whose territory includes it. With JavaScript, suggestions while typing come from the
+ * JSON search, paid for with one proof-of-work solution per allowance (static/pow.js); the form
+ * needs none and stays the fallback.
  */
 import type { HouseSummary } from '../address.service.ts';
 import { Button, Form, Notice, TextField } from '../../web/components.tsx';
@@ -49,6 +51,14 @@ export function FindSchoolView(props: FindSchoolViewProps) {
         </Form>
       </div>
       <ul id="address-suggestions" class="address-results" aria-live="polite" aria-label={t({ ru: 'Подсказки адресов', en: 'Address suggestions' })}></ul>
+      <p class="muted">
+        {t({
+          ru: 'Если в браузере включён JavaScript, дома появляются под полем по мере набора. Без JavaScript всё работает так же: нажмите «Найти» и выберите дом из списка.',
+          en: 'With JavaScript on, the houses appear under the field as you type. Without JavaScript everything works the same: press “Search” and choose the house from the list.',
+        })}
+      </p>
+      {/* pow.js first: the suggestions ask the JSON search, which wants proof of work (platform/http/proof-of-work.ts). */}
+      <script src="/static/pow.js" defer></script>
       <script type="module" src="/static/address-find.js"></script>
       {props.chosen ? (
         <ChosenHouse {...props.chosen} />
