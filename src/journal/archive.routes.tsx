@@ -1,5 +1,4 @@
 /** The archive under /journal/archive: the head closes a year and downloads the class journals. */
-import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { scopeFilter } from '../platform/access/access.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
@@ -8,7 +7,7 @@ import { errors } from '../platform/errors.ts';
 import { translate } from '../platform/i18n/i18n.ts';
 import { isUuid } from '../platform/validation.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
-import { archiveFile, archiveItems, closeYear, correctMark, findYear, yearsOfSchools } from './archive.service.ts';
+import { archiveFile, archiveItems, closeYear, findYear, yearsOfSchools } from './archive.service.ts';
 import { isHeadOf } from './journal.policy.ts';
 import { ArchiveView } from './views/archive.tsx';
 
@@ -58,36 +57,4 @@ export function registerArchiveRoutes(app: FastifyInstance, context: AppContext)
       .type('application/pdf')
       .send(file.content);
   });
-
-  const CorrectionBody = Type.Object(
-    {
-      lessonId: Type.String({ format: 'uuid' }),
-      pupilId: Type.String({ format: 'uuid' }),
-      mark: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()], { description: 'null removes the mark' }),
-      reason: Type.String({ minLength: 5, maxLength: 1000, description: 'Why, e.g. the order that allows it' }),
-    },
-    { additionalProperties: false },
-  );
-  app.post(
-    '/api/v1/journal/years/:id/corrections',
-    {
-      schema: {
-        tags: ['journal'],
-        summary: 'Correct a mark in the journal of a closed year',
-        description: 'The head of the school only, with a reason; recorded in journal_correction and audited. Every other write to a closed year is refused by the database.',
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        body: CorrectionBody,
-        response: { 200: Type.Object({ corrected: Type.Boolean() }) },
-      },
-    },
-    async (request) => {
-      if (request.actor.kind === 'anonymous') throw errors.unauthenticated();
-      const body = request.body as Static<typeof CorrectionBody>;
-      const year = await findYear(db, (request.params as { id: string }).id);
-      if (!year || !isHeadOf(request.actor, year)) throw errors.notFound();
-      if (year.status !== 'closed') throw errors.conflict('year-open', { ru: 'Год не закрыт: исправляйте в журнале', en: 'The year is open: correct in the journal' });
-      await correctMark(db, request.auditOrigin, year, { lessonId: body.lessonId, pupilId: body.pupilId, value: body.mark, reason: body.reason }, context.clock.now());
-      return { corrected: true };
-    },
-  );
 }

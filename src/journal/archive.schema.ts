@@ -1,5 +1,5 @@
-/** Archived class journals of closed years and corrections made after closing (migration 0022). */
-import { bigserial, customType, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+/** Archived class journals of closed years and corrections made after closing (migrations 0022, 0027). */
+import { bigserial, customType, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const tz = { withTimezone: true } as const;
 
@@ -25,12 +25,22 @@ export const journalArchive = pgTable('journal_archive', {
   error: text('error'),
 });
 
+export const correctionEntities = ['mark', 'attendance', 'final'] as const;
+export type CorrectionEntity = (typeof correctionEntities)[number];
+
 export const journalCorrection = pgTable('journal_correction', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   yearId: uuid('year_id').notNull(),
-  entity: text('entity').notNull(),
+  entity: text('entity').$type<CorrectionEntity>().notNull(),
+  /** mark, attendance: 'lessonId:pupilId'; final: 'assignmentId:termId|year:pupilId' (as journal_change). */
   entityId: text('entity_id').notNull(),
   reason: text('reason').notNull(),
   actor: uuid('actor'),
   at: timestamp('at', tz).notNull(),
+  classId: uuid('class_id'),
+  pupilId: uuid('pupil_id'),
+  /** { value } of a mark or final, { code } of attendance; null: there was none / it was removed. */
+  before: jsonb('before').$type<Record<string, unknown> | null>(),
+  after: jsonb('after').$type<Record<string, unknown> | null>(),
+  actorLabel: text('actor_label').notNull().default(''),
 });

@@ -4,9 +4,9 @@
  *
  * Closing a year (the head, confirmed) sets it closed — from then the database refuses changes to
  * its lessons, marks, attendance and finals (trigger journal_closed_year_guard, migration 0022)
- * except inside `correctClosedJournal`, which the head runs with a reason, recorded and audited —
- * and queues the 'journal.archive' job that renders each class's journal as PDF and records its
- * SHA-256. The job's progress is the count of the year's archive rows done.
+ * except inside a correction the head makes with a reason, recorded and audited
+ * (correction.service.ts) — and queues the 'journal.archive' job that renders each class's
+ * journal as PDF and records its SHA-256. The job's progress is the count of the year's archive rows done.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
@@ -16,7 +16,7 @@ import { errors } from '../platform/errors.ts';
 import { enqueue, type JobHandler } from '../platform/jobs/jobs.ts';
 import { findPersonNames, personFullName } from '../registry/person.service.ts';
 import { renderJournalPdf, sha256Hex, type JournalPdf } from './archive.pdf.ts';
-import { journalArchive, journalCorrection } from './archive.schema.ts';
+import { journalArchive } from './archive.schema.ts';
 
 export const ARCHIVE_QUEUE = 'journal.archive';
 
@@ -203,55 +203,3 @@ export const archiveJobHandlers: Record<string, JobHandler> = {
     await renderPendingArchives(context.db, String(run.payload.yearId), () => context.clock.now());
   },
 };
-
-/**
- * A correction of a closed year's journal: the head, with a reason (at least 5 characters),
- * recorded in journal_correction and audited; `change` runs in the same transaction with the
- * lock lifted for that transaction only.
- */
-export async function correctClosedJournal<T>(
-  db: Database,
-  origin: AuditOrigin,
-  year: YearFacts,
-  what: { entity: string; entityId: string; reason: string },
-  now: Date,
-  change: (tx: Executor) => Promise<T>,
-): Promise<T> {
-  const reason = what.reason.trim();
-  if (reason.length < 5) throw errors.validation({ reason: { ru: 'Укажите причину исправления', en: 'Give the reason for the correction' } });
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('prostor.journal_correction', 'on', true)`);
-    const result = await change(tx);
-    await tx.insert(journalCorrection).values({ yearId: year.id, entity: what.entity, entityId: what.entityId, reason, actor: origin.actor.kind === 'account' ? origin.actor.accountId : null, at: now });
-    await recordAudit(tx, origin, { action: 'update', entityType: `journal-correction:${what.entity}`, entityId: what.entityId, organizationId: year.organizationId, municipalityId: year.municipalityId, details: { reason } });
-    await tx.execute(sql`SELECT set_config('prostor.journal_correction', 'off', true)`);
-    return result;
-  });
-}
-
-/** Corrects (or removes, with null) one pupil's mark in a lesson of a closed year. */
-export async function correctMark(db: Database, origin: AuditOrigin, year: YearFacts, input: { lessonId: string; pupilId: string; value: number | null; reason: string }, now: Date): Promise<void> {
-  if (input.value !== null && !(Number.isInteger(input.value) && input.value >= 1 && input.value <= 5)) {
-    throw errors.validation({ value: { ru: 'Отметка — от 1 до 5', en: 'A mark is from 1 to 5' } });
-  }
-  await correctClosedJournal(db, origin, year, { entity: 'mark', entityId: `${input.lessonId}:${input.pupilId}`, reason: input.reason }, now, async (tx) => {
-    const [lessonRow] = await queryRows<{ year_id: string; work_kind: string }>(
-      tx,
-      sql`SELECT c.year_id, l.work_kind FROM lesson l JOIN school_class c ON c.id = l.class_id WHERE l.id = ${input.lessonId}`,
-    );
-    if (!lessonRow || lessonRow.year_id !== year.id) throw errors.notFound();
-    if (input.value === null) {
-      await tx.execute(sql`DELETE FROM mark WHERE lesson_id = ${input.lessonId} AND pupil_id = ${input.pupilId}`);
-    } else {
-      const updated = await queryRows<{ id: string }>(
-        tx,
-        sql`UPDATE mark SET value = ${input.value}, updated_at = ${now.toISOString()} WHERE lesson_id = ${input.lessonId} AND pupil_id = ${input.pupilId} RETURNING id`,
-      );
-      if (updated.length === 0) {
-        await tx.execute(sql`INSERT INTO mark (lesson_id, pupil_id, value, work_kind, weight, entered_at, updated_at)
-                             SELECT ${input.lessonId}, ${input.pupilId}, ${input.value}, w.code, w.weight, ${now.toISOString()}, ${now.toISOString()}
-                               FROM work_kind w WHERE w.code = ${lessonRow.work_kind}`);
-      }
-    }
-  });
-}

@@ -1,7 +1,7 @@
 /**
  * The lock of a closed school year (issue 5 §8; letter АП-147/07): once the head closes a year,
  * its lessons, marks, attendance, finals, timetable and homework files do not change; corrections
- * go through the head's correction with a reason (archive.service.ts `correctClosedJournal`).
+ * go through the head's correction with a reason (correction.service.ts `correctJournal`).
  * Write services check the year first and answer 409 with a clear message; the database trigger
  * journal_closed_year_guard (migration 0022) stays as the backstop, and its error maps to the
  * same 409 here, so no path surfaces a raw database error.

@@ -18,6 +18,7 @@ import { registerLessonRoutes } from './lesson.routes.tsx';
 import { registerTimetableRoutes } from './timetable.routes.tsx';
 import { archiveJobHandlers } from './archive.service.ts';
 import { registerArchiveRoutes } from './archive.routes.tsx';
+import { registerCorrectionRoutes } from './correction.routes.tsx';
 import { diaryJobHandlers, diaryJobSchedules } from './diary.service.ts';
 import { registerDiaryRoutes } from './diary.routes.tsx';
 import { registerPupilAccountRoutes } from './pupil-account.routes.tsx';
@@ -41,6 +42,7 @@ export function registerJournal(app: FastifyInstance, context: AppContext): void
   registerDiaryRoutes(app, context);
   registerReportRoutes(app, context);
   registerArchiveRoutes(app, context);
+  registerCorrectionRoutes(app, context);
   registerPupilAccountRoutes(app, context);
 }
 

@@ -84,6 +84,7 @@ export async function assignmentsOfClass(db: Executor, classId: string) {
       subjectCode: teachingAssignment.subjectCode,
       subjectNameRu: subject.nameRu,
       subjectNameEn: subject.nameEn,
+      subgroupId: teachingAssignment.subgroupId,
       subgroupName: classSubgroup.name,
     })
     .from(teachingAssignment)

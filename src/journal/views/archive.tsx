@@ -59,6 +59,11 @@ export function ArchiveView(props: { years: Array<{ year: YearFacts; items: Arch
                     </tr>
                   ))}
                 </Table>
+                {canClose && (
+                  <p>
+                    <a href={`/journal/archive/years/${year.id}/corrections`}>{t({ ru: `Исправления журнала ${year.name}`, en: `Corrections of the ${year.name} journal` })}</a>
+                  </p>
+                )}
               </>
             )}
           </section>
