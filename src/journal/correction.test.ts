@@ -7,7 +7,7 @@ import { createPerson, linkGuardianDirectly } from '../registry/person.factory.t
 import { createAccount, createTestApp, loggedInAgent, type Agent, type TestApp } from '../../test/support/app.ts';
 import { closeYear, findYear, renderPendingArchives } from './archive.service.ts';
 import { correctJournal } from './correction.service.ts';
-import { createSchoolFixture, type SchoolFixture } from './lesson.fixtures.ts';
+import { createMathLesson, createSchoolFixture, type SchoolFixture } from './lesson.fixtures.ts';
 
 let t: TestApp;
 let school: SchoolFixture;
@@ -48,12 +48,7 @@ before(async () => {
   t.clock.set(new Date('2026-06-10T08:00:00Z'));
   const db = t.context.db;
   school = await createSchoolFixture(db, { pupils: 3 });
-  const [row] = await queryRows<{ id: string }>(
-    db,
-    sql`INSERT INTO lesson (assignment_id, class_id, organization_id, municipality_id, term_id, held_on, lesson_number, topic, homework, status)
-        VALUES (${school.mathAssignmentId}, ${school.classId}, ${school.organizationId}, ${school.municipalityId}, ${school.terms[3]!.id}, '2026-04-06', 2, 'Дроби', '№ 5', 'held') RETURNING id`,
-  );
-  lessonId = row!.id;
+  lessonId = await createMathLesson(db, school, { termNumber: 4, heldOn: '2026-04-06', lessonNumber: 2, topic: 'Дроби' });
   await db.execute(sql`INSERT INTO mark (lesson_id, pupil_id, value, work_kind, weight, entered_at, updated_at)
     VALUES (${lessonId}, ${school.pupilIds[0]}, 2, 'classwork', 1, '2026-04-06T09:00:00Z', '2026-04-06T09:00:00Z')`);
   await db.execute(sql`INSERT INTO attendance (lesson_id, pupil_id, code) VALUES (${lessonId}, ${school.pupilIds[1]}, 'absent')`);

@@ -9,6 +9,7 @@ import { createPerson } from '../registry/person.factory.ts';
 import { schoolClass } from './class.schema.ts';
 import { teachingAssignment } from './curriculum.schema.ts';
 import { classEnrolment } from './enrolment.schema.ts';
+import { lesson as lessonTable } from './lesson.schema.ts';
 import { academicTerm, academicYear, schoolHoliday } from './school-year.schema.ts';
 
 export interface SchoolFixture {
@@ -78,4 +79,14 @@ export async function createSchoolFixture(db: Database, options: { pupils?: numb
     mathAssignmentId: math!.id,
     russianAssignmentId: russian!.id,
   };
+}
+
+/** Test fixture: one lesson of the fixture's mathematics assignment, inserted directly (no audit). */
+export async function createMathLesson(db: Database, school: SchoolFixture, lesson: { termNumber: number; heldOn: string; lessonNumber: number; topic?: string; status?: 'planned' | 'held' }): Promise<string> {
+  const term = school.terms.find((t) => t.number === lesson.termNumber)!;
+  const [row] = await db
+    .insert(lessonTable)
+    .values({ assignmentId: school.mathAssignmentId, classId: school.classId, organizationId: school.organizationId, municipalityId: school.municipalityId, termId: term.id, heldOn: lesson.heldOn, lessonNumber: lesson.lessonNumber, topic: lesson.topic ?? '', status: lesson.status ?? 'held' })
+    .returning({ id: lessonTable.id });
+  return row!.id;
 }
