@@ -260,7 +260,9 @@ export function registerTerritoryPages(app: FastifyInstance, context: AppContext
     const { values, errors: fieldErrors } = parseActDetails(typed);
     const version = /^\d{1,9}$/.test(posted.version ?? '') ? Number(posted.version) : null;
     if (version === null) fieldErrors.version = { ru: 'Форма устарела: откройте её заново', en: 'The form is out of date: open it again' };
-    if (Object.keys(fieldErrors).length) return showActEdit(request, reply, act, { values: typed, errors: fieldErrors }, 422);
+    // The form keeps the version it was opened at: a save by someone else in between still
+    // answers 409 when this user resubmits, instead of being overwritten silently.
+    if (Object.keys(fieldErrors).length) return showActEdit(request, reply, version === null ? act : { ...act, version }, { values: typed, errors: fieldErrors }, 422);
     try {
       await updateActDetails(context, request.auditOrigin, act.id, version!, values);
     } catch (error) {

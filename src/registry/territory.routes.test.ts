@@ -178,6 +178,10 @@ describe('territory pages and API', () => {
     assert.match(page.body, /№ 90-п/);
     assert.match(page.body, /Исправленный проект/);
     // the form opened before that save is refused, and the typed values are kept
+    // …also after it first failed validation: the redrawn form keeps the version it was opened at
+    const staleInvalid = await operator.post(`${url}/edit`, { version, number: '', signedOn: '2026-05-21', title: 'Исправленный проект', validFrom: '2026-06-02' });
+    assert.equal(staleInvalid.statusCode, 422);
+    assert.equal(/name="version" value="(\d+)"/.exec(staleInvalid.body)?.[1], version);
     const stale = await operator.post(`${url}/edit`, { version, number: '91', signedOn: '2026-05-21', title: 'Исправленный проект', validFrom: '2026-06-02' });
     assert.equal(stale.statusCode, 409);
     assert.match(stale.body, /изменил другой пользователь/);
