@@ -101,8 +101,6 @@ export function registerCorrectionRoutes(app: FastifyInstance, context: AppConte
         const [m, a] = await Promise.all([currentValue(db, base), currentValue(db, { kind: 'attendance', lessonId: base.lessonId, pupilId: base.pupilId, code: null })]);
         current = { mark: m ? Number(m.value) : null, attendance: a ? (a.code as AttendanceCode) : null };
       }
-      // 152-FZ: a staff read of a pupil's journal is audited.
-      await recordJournalRead(db, request.auditOrigin, { entityType: 'journal-correction', entityId: year.id, organizationId: year.organizationId, municipalityId: year.municipalityId, pupilIds: [form.pupilId], channel: 'page' });
       if (status === 200) {
         // before any input, the form shows what is stored
         if ('final' in current) form.value = current.final === null ? '' : String(current.final);
@@ -110,6 +108,12 @@ export function registerCorrectionRoutes(app: FastifyInstance, context: AppConte
       }
     }
     const page = await correctionsPage(db, year.id, { before: state.before ?? null });
+    // 152-FZ: a staff read of pupils' journal data is audited — every pupil this page names: the
+    // class's list to choose from, the chosen pupil's value and the corrections listed.
+    const shown = [...new Set([...(pupils ?? []).map((p) => p.id), ...page.items.flatMap((i) => (i.pupilId ? [i.pupilId] : []))])];
+    if (shown.length > 0) {
+      await recordJournalRead(db, request.auditOrigin, { entityType: 'journal-correction', entityId: year.id, organizationId: year.organizationId, municipalityId: year.municipalityId, pupilIds: shown, channel: 'page' });
+    }
     const query = new URLSearchParams(Object.entries({ classId: form.classId, assignmentId: form.assignmentId, pupilId: form.pupilId, target: form.target }).filter(([, v]) => v !== '')).toString();
     const listHref = (before: number | null) => `${action}?${query}${query ? '&' : ''}${before ? `before=${before}` : ''}#corrections-title`;
     return sendPage(

@@ -232,6 +232,8 @@ export interface CorrectionListItem {
   actorLabel: string;
   reason: string;
   className: string;
+  /** Whose value it was (for the audit of who read it). */
+  pupilId: string | null;
   pupilName: string;
   subjectName: string;
   /** The lesson's day and number (mark, attendance). */
@@ -274,6 +276,7 @@ export async function correctionsPage(db: Executor, yearId: string, page: { befo
       actorLabel: r.actor_label,
       reason: r.reason,
       className: r.grade === null ? '—' : `${r.grade} «${r.letter}»`,
+      pupilId: r.pupil_id,
       pupilName: name ? personFullName(name) : '—',
       subjectName: r.subject ?? '—',
       lesson: r.held_on ? { heldOn: String(r.held_on).slice(0, 10), number: Number(r.lesson_number) } : null,

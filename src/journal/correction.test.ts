@@ -69,6 +69,11 @@ describe('corrections of a closed year’s journal (issue 5 §8)', () => {
     const archive = await head.get('/journal/archive');
     assert.match(archive.body, new RegExp(`href="${page}"`), 'reachable from the archive');
     const chosen = `${page}?classId=${school.classId}&assignmentId=${school.mathAssignmentId}&pupilId=${school.pupilIds[0]}&target=lesson:${lessonId}`;
+    // the class's pupils listed to choose from are a staff read of personal data: audited, all of them
+    const listing = await head.get(`${page}?classId=${school.classId}&assignmentId=${school.mathAssignmentId}`);
+    assert.equal(listing.statusCode, 200);
+    const [read] = await queryRows<{ pupils: string[] }>(t.context.db, sql`SELECT details->'pupils' AS pupils FROM audit_event WHERE entity_type = 'journal-correction' AND action = 'read' ORDER BY seq DESC LIMIT 1`);
+    assert.deepEqual([...read!.pupils].sort(), [...school.pupilIds].sort());
     const form = await head.get(chosen);
     assert.equal(form.statusCode, 200, form.body.slice(0, 500));
     assert.match(form.body, /Отметка сейчас<\/dt>\s*<dd>2<\/dd>/);
