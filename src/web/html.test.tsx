@@ -31,7 +31,7 @@ test('a plain string can never pass as markup', () => {
   // Only `html` makes SafeHtml from text it escaped; an object that merely looks like it is text.
   const fake = { value: '<script>' } as unknown as string;
   assert.equal(html`${fake}`.value, '[object Object]');
-  assert.ok(new SafeHtml('<b>') instanceof SafeHtml);
+  assert.throws(() => new SafeHtml('<script>', Symbol('html')), TypeError);
 });
 
 test('attr renders a present attribute escaped, and nothing for an absent one', () => {

@@ -10,9 +10,15 @@
  * stays in Preact; `RawHtml` puts such a fragment inside a Preact page.
  */
 
-/** Markup made by `html`: its text parts are escaped. */
+const maker = Symbol('html');
+
+/** Markup made by `html` (or `attr`): its text parts are escaped. Nothing else can make one. */
 export class SafeHtml {
-  constructor(readonly value: string) {}
+  readonly value: string;
+  constructor(value: string, key: symbol) {
+    if (key !== maker) throw new TypeError('SafeHtml is made by html`…` only');
+    this.value = value;
+  }
   toString(): string {
     return this.value;
   }
@@ -47,12 +53,12 @@ function toHtml(value: HtmlValue): string {
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0]!;
   for (let i = 0; i < values.length; i++) out += toHtml(values[i]!) + strings[i + 1]!;
-  return new SafeHtml(out);
+  return new SafeHtml(out, maker);
 }
 
 /** An attribute that is present only when the value is: ` name="value"` or nothing. */
 export function attr(name: string, value: string | number | null | undefined | false): SafeHtml {
-  return value === null || value === undefined || value === false ? new SafeHtml('') : new SafeHtml(` ${name}="${escapeHtml(String(value))}"`);
+  return value === null || value === undefined || value === false ? new SafeHtml('', maker) : new SafeHtml(` ${name}="${escapeHtml(String(value))}"`, maker);
 }
 
 /** The design system's table (the same markup as `Table` in components.tsx), rows given as markup. */
