@@ -20,13 +20,14 @@ import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
 import type { Database, Executor } from '../platform/db/connect.ts';
 import { AppError, errors, type FieldErrors } from '../platform/errors.ts';
 import type { Message } from '../platform/i18n/i18n.ts';
-import { findPersonNames, type PersonName } from '../registry/person.service.ts';
+import { findPersonNames, regionToday, type PersonName } from '../registry/person.service.ts';
 import { setAttendedOrganization, staffAmong } from '../registry/pupil-registry.service.ts';
 import { schoolClass } from './class.schema.ts';
 import { className, type SchoolClassRow } from './class.service.ts';
 import { classEnrolment } from './enrolment.schema.ts';
 import { closeStays, issueOrder, openStays, validateMovement, type NewStay, type OrderInput } from './enrolment.service.ts';
 import { academicYear } from './school-year.schema.ts';
+import { termsOfYear } from './timetable.service.ts';
 import { createAcademicYear, defaultYearPlan, findAcademicYear, listAcademicYears, schoolYearStartOf, yearName, type AcademicYearRow } from './school-year.service.ts';
 
 /** What happens to one pupil: promoted, held back, leaves (grades 9 and 11), or left out of this order. */
@@ -178,12 +179,16 @@ const msg = {
     en: 'Nobody to promote: the classes of this year have no pupils left to move. The promotion may already be done.',
   },
   nextClosed: { ru: 'Следующий учебный год закрыт', en: 'The next academic year is closed' },
+  tooEarly: (from: string): Message => ({
+    ru: `Перевод проводится по итогам учебного года: не раньше начала последнего учебного периода (${from.slice(8, 10)}.${from.slice(5, 7)}.${from.slice(0, 4)})`,
+    en: `Promotion follows the results of the year: not before its last term begins (${from})`,
+  }),
   teacher: { ru: 'Классный руководитель должен быть сотрудником школы', en: 'The class teacher must be on the school staff' },
   changed: {
     ru: 'Пока проводился перевод, состав классов изменился. Откройте страницу перевода заново и проверьте список.',
     en: 'The classes changed while the promotion ran. Open the promotion page again and check the list.',
   },
-} satisfies Record<string, Message>;
+} satisfies Record<string, Message | ((from: string) => Message)>;
 
 export const promotionMessages = msg;
 
@@ -267,6 +272,12 @@ export async function promotePupils(
   const { db } = context;
   const fromYear = await findAcademicYear(db, fromYearId);
   if (!fromYear) throw errors.notFound();
+  // Promotion is by the results of the year (Federal Law 273-FZ art. 58 p. 8): not before its
+  // last term has begun. Earlier, a pupil's only open stay would become next year's, and a
+  // transfer or leaving in the rest of this year would close that one instead.
+  const terms = await termsOfYear(db, fromYear.id);
+  const lastTermStarts = terms.length > 0 ? terms[terms.length - 1]!.startsOn : fromYear.startsOn;
+  if (regionToday(context.clock) < lastTermStarts) throw errors.conflict('promotion-too-early', msg.tooEarly(lastTermStarts));
   const fields = validateMovement({ ...order, on: fromYear.endsOn });
   if (Object.keys(fields).length > 0) throw errors.validation(fields);
   await checkChosenTeachers(db, fromYear.organizationId, choices);

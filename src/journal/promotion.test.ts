@@ -163,6 +163,14 @@ test('the order moves, holds back, lets grade 9 leave and graduates grade 11, cr
   );
 });
 
+test('not before the last term of the year has begun: refused with the date, nothing written', async () => {
+  const s = await schoolWith([{ grade: 3, letter: 'В', pupils: 1 }]);
+  const before = await counts(s.org.id);
+  const early = { db: db(), clock: { now: () => new Date('2026-12-01T08:00:00Z') } };
+  await rejectsWith(promotePupils(early, origin, s.year.id, choices({}), order), 409, 'promotion-too-early');
+  assert.deepEqual(await counts(s.org.id), before);
+});
+
 test('a repeat moves nobody twice: refused when nothing is left, and a pupil left out is moved by the next order into the class made before', async () => {
   const s = await schoolWith([{ grade: 2, letter: 'Б', pupils: 2 }]);
   const [first, later] = s.classes[0]!.pupils;
