@@ -43,8 +43,12 @@ describe('the editor of kinds of work', () => {
 
   const audit = async (entityId: string) =>
     queryRows<{ action: string; details: Record<string, unknown> }>(t.context.db, sql`SELECT action, details FROM audit_event WHERE entity_type = 'journal-work-kind' AND entity_id = ${entityId} ORDER BY seq`);
+  // The lesson's marks' weights in the fixture's pupil order (both marks share the test clock's
+  // time, so the time cannot order them).
   const markWeights = async (lessonId: string) =>
-    (await queryRows<{ weight: string }>(t.context.db, sql`SELECT weight::text AS weight FROM mark WHERE lesson_id = ${lessonId} ORDER BY entered_at, id`)).map((r) => Number(r.weight));
+    (await queryRows<{ pupil_id: string; weight: string }>(t.context.db, sql`SELECT pupil_id, weight::text AS weight FROM mark WHERE lesson_id = ${lessonId}`))
+      .sort((a, b) => school.pupilIds.indexOf(a.pupil_id) - school.pupilIds.indexOf(b.pupil_id))
+      .map((r) => Number(r.weight));
 
   before(async () => {
     t = await createTestApp();
