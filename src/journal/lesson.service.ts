@@ -460,45 +460,59 @@ function jsonArray<T>(value: unknown): T[] {
  * A pupil's week (the diary): the lessons of the classes the pupil was in on each day of the
  * week (a subgroup's lessons only for its members), with topic, homework, its files and that
  * pupil's marks and attendance. One statement (the parents' evening is round-trip bound): the
- * stays (class_enrolment_pupil) as a CTE, the lessons by class and day (lesson_class_day), and
- * per lesson the pupil's marks (mark_pupil_lesson), attendance (attendance_pupil) and the files
- * (lesson_attachment_lesson) as correlated subqueries.
+ * pupil's stays (class_enrolment_pupil), the week of each of their classes as the read model
+ * holds it (class_week, migration 0028: built once for the class's pupils and kept true by
+ * triggers), and the pupil's own marks (mark_pupil_lesson) and absences (attendance_pupil) in
+ * those lessons. The stay's days and the subgroups are applied here.
  */
 export async function pupilWeek(db: Executor, pupilId: string, weekStart: string): Promise<PupilWeekLesson[]> {
+  if (new Date(`${weekStart}T00:00:00Z`).getUTCDay() !== 1) throw new Error(`pupilWeek: ${weekStart} is not a Monday`);
   // Every diary page runs this: a prepared statement (db/connect.ts preparedRows) — its planning
   // took several times its execution.
   const rows = await preparedRows<Record<string, unknown>>(db, pupilWeekStatement, [pupilId, weekStart, addDays(weekStart, 6)]);
-  return rows.map((r) => ({
-    ...toWeekLesson(r),
-    marks: jsonArray<{ value: unknown; workKind: unknown; weight: unknown; comment: unknown }>(r.marks).map((m) => ({ value: Number(m.value), workKind: String(m.workKind), weight: Number(m.weight), comment: typeof m.comment === 'string' ? m.comment : '' })),
-    attendance: (r.attendance as AttendanceCode | null) ?? null,
-    attachments: jsonArray<{ id: string; fileName: string; sizeBytes: unknown }>(r.attachments).map((f) => ({ id: String(f.id), fileName: String(f.fileName), sizeBytes: Number(f.sizeBytes) })),
-  }));
+  const seen = new Set<string>();
+  const out: PupilWeekLesson[] = [];
+  for (const row of rows) {
+    const startsOn = String(row.starts_on);
+    const endsOn = row.ends_on === null ? null : String(row.ends_on);
+    const subgroups = new Set(jsonArray<string>(row.subgroups));
+    const marks = new Map<string, PupilWeekLesson['marks']>();
+    for (const m of jsonArray<{ lesson: string; value: unknown; workKind: unknown; weight: unknown; comment: unknown }>(row.marks)) {
+      const list = marks.get(m.lesson) ?? [];
+      list.push({ value: Number(m.value), workKind: String(m.workKind), weight: Number(m.weight), comment: typeof m.comment === 'string' ? m.comment : '' });
+      marks.set(m.lesson, list);
+    }
+    const codes = new Map(jsonArray<{ lesson: string; code: AttendanceCode }>(row.attendance).map((a) => [a.lesson, a.code]));
+    for (const l of jsonArray<Record<string, unknown>>(row.lessons)) {
+      const lesson = toWeekLesson(l);
+      if (lesson.heldOn < startsOn || (endsOn !== null && lesson.heldOn > endsOn)) continue;
+      if (lesson.subgroupId !== null && !subgroups.has(lesson.subgroupId)) continue;
+      if (seen.has(lesson.id)) continue;
+      seen.add(lesson.id);
+      out.push({
+        ...lesson,
+        marks: marks.get(lesson.id) ?? [],
+        attendance: codes.get(lesson.id) ?? null,
+        attachments: jsonArray<{ id: string; fileName: string; sizeBytes: unknown }>(l.attachments).map((f) => ({ id: String(f.id), fileName: String(f.fileName), sizeBytes: Number(f.sizeBytes) })),
+      });
+    }
+  }
+  // Each class's week is in diary order already; a week split between two classes is merged.
+  if (rows.length > 1) out.sort((a, b) => (a.heldOn === b.heldOn ? a.lessonNumber - b.lessonNumber : a.heldOn < b.heldOn ? -1 : 1));
+  return out;
 }
 
 export const pupilWeekStatement: PreparedStatement = {
-  name: 'pupil_week_v1',
-  text: `WITH stays AS (
-           SELECT class_id, starts_on, ends_on FROM class_enrolment
-            WHERE pupil_id = $1 AND starts_on <= $3::date AND (ends_on IS NULL OR ends_on >= $2::date)
-         )
-         SELECT l.id, l.held_on::text AS held_on, l.lesson_number, l.assignment_id, l.class_id, ta.subgroup_id, ta.subject_code, s.name_ru, s.name_en,
-                ta.teacher_id, l.substitute_teacher_id, l.status, l.topic, l.homework, l.moved_from_on::text AS moved_from_on,
-                to_char(b.starts_at, 'HH24:MI') AS starts_at, to_char(b.ends_at, 'HH24:MI') AS ends_at,
-                (SELECT json_agg(json_build_object('value', m.value, 'workKind', m.work_kind, 'weight', m.weight::text, 'comment', m.comment) ORDER BY m.entered_at, m.id)
-                   FROM mark m WHERE m.pupil_id = $1 AND m.lesson_id = l.id) AS marks,
-                (SELECT a.code FROM attendance a WHERE a.pupil_id = $1 AND a.lesson_id = l.id) AS attendance,
-                (SELECT json_agg(json_build_object('id', f.id, 'fileName', f.file_name, 'sizeBytes', f.size_bytes) ORDER BY f.uploaded_at, f.id)
-                   FROM lesson_attachment f WHERE f.lesson_id = l.id) AS attachments
-           FROM lesson l
-           JOIN teaching_assignment ta ON ta.id = l.assignment_id
-           JOIN subject s ON s.code = ta.subject_code
-           JOIN school_class c ON c.id = l.class_id
-           LEFT JOIN bell_schedule b ON b.year_id = c.year_id AND b.lesson_number = l.lesson_number
-          WHERE l.class_id IN (SELECT class_id FROM stays) AND l.held_on BETWEEN $2::date AND $3::date
-            AND EXISTS (SELECT 1 FROM stays st WHERE st.class_id = l.class_id AND st.starts_on <= l.held_on AND (st.ends_on IS NULL OR st.ends_on >= l.held_on))
-            AND (ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM class_subgroup_member m WHERE m.subgroup_id = ta.subgroup_id AND m.pupil_id = $1))
-          ORDER BY l.held_on, l.lesson_number, s.sort, l.id`,
+  name: 'pupil_week_v2',
+  text: `SELECT st.starts_on::text AS starts_on, st.ends_on::text AS ends_on, w.lessons,
+                (SELECT json_agg(json_build_object('lesson', m.lesson_id, 'value', m.value, 'workKind', m.work_kind, 'weight', m.weight::text, 'comment', m.comment) ORDER BY m.entered_at, m.id)
+                   FROM mark m WHERE m.pupil_id = $1 AND m.lesson_id = ANY (w.lesson_ids)) AS marks,
+                (SELECT json_agg(json_build_object('lesson', a.lesson_id, 'code', a.code))
+                   FROM attendance a WHERE a.pupil_id = $1 AND a.lesson_id = ANY (w.lesson_ids)) AS attendance,
+                (SELECT json_agg(g.subgroup_id) FROM class_subgroup_member g WHERE g.pupil_id = $1) AS subgroups
+           FROM class_enrolment st
+           JOIN class_week w ON w.class_id = st.class_id AND w.week_start = $2::date
+          WHERE st.pupil_id = $1 AND st.starts_on <= $3::date AND (st.ends_on IS NULL OR st.ends_on >= $2::date)`,
 };
 
 // The gradebook -----------------------------------------------------------------------------------
