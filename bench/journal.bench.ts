@@ -52,6 +52,7 @@ const SERVERS = option('servers', 2);
 const GUARDIANS = 20_000;
 const TARGETS = 2_000;
 const record = !argv.includes('--no-record');
+// --keep: leave the database for later runs (--database NAME); a reused one is always left
 const keep = argv.includes('--keep');
 // --database NAME: continue on a database an earlier run seeded and kept (the region's seed is
 // the longest step on a busy machine); the term and everything after run as usual
@@ -275,7 +276,8 @@ async function main(): Promise<void> {
     await Promise.all(servers.map((s) => stopServer(s)));
     await pool.end();
     await handle.close();
-    if (keep) log(`kept database ${name}`);
+    // a database passed by --database was kept by an earlier run: it stays for the next
+    if (keep || reuse) log(`kept database ${name}`);
     else await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
