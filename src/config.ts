@@ -13,6 +13,8 @@ export interface Config {
   dataDir: string;
   /** postgres://… selects a real PostgreSQL instead of the embedded one. */
   databaseUrl: string | undefined;
+  /** Connections to PostgreSQL per process: about twice the database's cores over all processes. */
+  databasePoolSize: number;
   /** Base URL users see (used for OIDC redirects and links in e-mails). */
   publicUrl: string;
   /** Demo mode: seed the demo region on first start and list demo logins on the login page. */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     publicUrl: publicUrl.replace(/\/$/, ''),
     demoMode: boolean(env, 'DEMO_MODE', true),
     demoScale: number(env, 'DEMO_SCALE', 0.02, 0.0001, 2),

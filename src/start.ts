@@ -27,7 +27,7 @@ export interface RunningPlatform {
 }
 
 export async function startPlatform(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningPlatform> {
-  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   const report = await migrate(database);
   if (report.applied.length) logger.info({ applied: report.applied }, 'migrations applied');
   await installRegion(database.db);
