@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { AuditOrigin } from '../platform/audit/audit.ts';
+import { sealPendingAudit } from '../platform/audit/audit-seal.ts';
 import { auditEvent } from '../platform/audit/audit.schema.ts';
 import { classSubgroup, classSubgroupMember } from './class.schema.ts';
 import { teachingAssignment } from './curriculum.schema.ts';
@@ -103,7 +104,11 @@ describe('marks and attendance', () => {
     const l = await lessonOn(school.mathAssignmentId, '2026-04-15');
     const ctx = await loadLesson(db(), l!.id);
     const pupil = school.pupilIds[2]!;
-    const events = async () => Number((await db().select({ n: sql<number>`count(*)` }).from(auditEvent).where(eq(auditEvent.entityId, l!.id)))[0]!.n);
+    // the cells' event is written pending and sealed into the chain a moment later: seal it now
+    const events = async () => {
+      await sealPendingAudit(db());
+      return Number((await db().select({ n: sql<number>`count(*)` }).from(auditEvent).where(eq(auditEvent.entityId, l!.id)))[0]!.n);
+    };
     await assert.rejects(saveCells(db(), system, ctx, [{ pupilId: pupil, mark: 5 }, { pupilId: school.mathTeacherId, mark: 4 }], at('2026-04-15')), /validation/);
     const grid = await gradebook(db(), { id: school.mathAssignmentId, classId: school.classId, subgroupId: null }, q4());
     assert.equal(grid.cells.get(`${l!.id}:${pupil}`), undefined);

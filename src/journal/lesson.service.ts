@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { actorLabel as auditActorLabel, recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
+import { requestAuditSeal } from '../platform/audit/audit-seal.ts';
 import { arrayLiteral, preparedRows, queryRows, type Database, type Executor, type PreparedStatement } from '../platform/db/connect.ts';
 import { errors, type FieldErrors } from '../platform/errors.ts';
 import { isUuid } from '../platform/validation.ts';
@@ -169,6 +170,7 @@ export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonCo
       l.organizationId,
     ]),
   );
+  requestAuditSeal(db);
   const outside = rows.filter((r) => !r.in_class).map((r) => r.pupil_id);
   if (outside.length > 0) {
     throw errors.validation(Object.fromEntries(outside.map((id) => [`pupil-${id}`, { ru: 'Ученик не учится в этом классе в день урока', en: 'The pupil is not in this class on the day of the lesson' }])));
@@ -182,10 +184,12 @@ export async function saveCells(db: Database, origin: AuditOrigin, ctx: LessonCo
  * their cells before; nothing is written unless all are; then the marks and attendance set or
  * cleared, the history of changes after the fact (a mark's change where it had one, any
  * attendance change), the lesson marked held, and one audit event — the last two only if a cell
- * changed. Rows: per pupil, whether in the class and the cell after.
+ * changed. The event is written pending (audit_pending, sealed into the chain a moment later:
+ * platform/audit/audit-seal.ts), so teachers' saves do not wait for one another on the chain's
+ * head. Rows: per pupil, whether in the class and the cell after.
  */
 const saveCellsStatement: PreparedStatement = {
-  name: 'journal_save_cells_v1',
+  name: 'journal_save_cells_v2',
   text: `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::int[], $4::boolean[], $5::text[]) AS t(pupil_id, mark_set, mark, code_set, code)
          ),
@@ -245,8 +249,8 @@ const saveCellsStatement: PreparedStatement = {
            UPDATE lesson SET status = 'held', updated_at = $14::timestamptz WHERE id = $6::uuid AND status = 'planned' AND (SELECT n FROM changed) > 0
          ),
          audited AS (
-           INSERT INTO audit_event (seq, prev_hash, hash, actor_account_id, actor_label, action, entity_type, entity_id, municipality_id, organization_id, ip, request_id, details)
-           SELECT 0, '', '', $12::uuid, $16::text, 'update', 'journal-lesson-cells', $6::text, $19::int, $20::uuid, $17::text, $18::text,
+           INSERT INTO audit_pending (actor_account_id, actor_label, action, entity_type, entity_id, municipality_id, organization_id, ip, request_id, details)
+           SELECT $12::uuid, $16::text, 'update', 'journal-lesson-cells', $6::text, $19::int, $20::uuid, $17::text, $18::text,
                   jsonb_build_object('pupils', n, 'afterTheFact', $15::boolean)
              FROM changed WHERE n > 0
          )
