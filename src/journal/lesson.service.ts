@@ -31,22 +31,74 @@ export interface LessonContext extends AssignmentContext {
   workKindWeight: string;
 }
 
-/** One lesson by id with its assignment, class and year settings (one query), or 404. */
+/**
+ * One lesson by id with its assignment, class and year settings (one query), or 404. Every
+ * gradebook keystroke runs it: a prepared statement (db/connect.ts preparedRows), mapped here.
+ */
 export async function loadLesson(db: Executor, lessonId: string): Promise<LessonContext> {
   if (!isUuid(lessonId)) throw errors.notFound();
-  const [r] = await db
-    .select({ ...assignmentColumns, lesson, weight: workKind.weight })
-    .from(lesson)
-    .innerJoin(teachingAssignment, eq(teachingAssignment.id, lesson.assignmentId))
-    .innerJoin(schoolClass, eq(schoolClass.id, lesson.classId))
-    .innerJoin(academicYear, eq(academicYear.id, schoolClass.yearId))
-    .innerJoin(subject, eq(subject.code, teachingAssignment.subjectCode))
-    .innerJoin(workKind, eq(workKind.code, lesson.workKind))
-    .leftJoin(journalYearSetting, eq(journalYearSetting.yearId, schoolClass.yearId))
-    .where(eq(lesson.id, lessonId));
+  const [r] = await preparedRows<Record<string, unknown>>(db, loadLessonStatement, [lessonId]);
   if (!r) throw errors.notFound();
-  return { ...toAssignmentContext(r), lesson: r.lesson, workKindWeight: r.weight };
+  const time = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+  const lessonRow: LessonRow = {
+    id: String(r.id),
+    assignmentId: String(r.assignment_id),
+    classId: String(r.class_id),
+    organizationId: String(r.organization_id),
+    municipalityId: Number(r.municipality_id),
+    termId: String(r.term_id),
+    heldOn: String(r.held_on),
+    lessonNumber: Number(r.lesson_number),
+    topic: String(r.topic),
+    homework: String(r.homework),
+    workKind: String(r.work_kind),
+    status: r.status as LessonStatus,
+    substituteTeacherId: (r.substitute_teacher_id as string | null) ?? null,
+    movedFromOn: (r.moved_from_on as string | null) ?? null,
+    movedFromNumber: r.moved_from_number === null ? null : Number(r.moved_from_number),
+    topicSetAt: time(r.topic_set_at),
+    homeworkSetAt: time(r.homework_set_at),
+    updatedAt: time(r.updated_at)!,
+    version: Number(r.version),
+  };
+  const context = toAssignmentContext({
+    a: {
+      id: lessonRow.assignmentId,
+      classId: String(r.a_class_id),
+      subgroupId: (r.subgroup_id as string | null) ?? null,
+      subjectCode: String(r.subject_code),
+      teacherId: String(r.teacher_id),
+      organizationId: String(r.a_organization_id),
+      municipalityId: Number(r.a_municipality_id),
+    },
+    classTeacherId: (r.class_teacher_id as string | null) ?? null,
+    yearId: String(r.year_id),
+    yearStatus: String(r.year_status),
+    grade: Number(r.grade),
+    letter: String(r.letter),
+    nameRu: String(r.name_ru),
+    nameEn: String(r.name_en),
+    allowMarkOne: (r.allow_mark_one as boolean | null) ?? null,
+  });
+  return { ...context, lesson: lessonRow, workKindWeight: String(r.weight) };
 }
+
+const loadLessonStatement: PreparedStatement = {
+  name: 'journal_load_lesson_v1',
+  text: `SELECT l.id, l.assignment_id, l.class_id, l.organization_id, l.municipality_id, l.term_id, l.held_on::text AS held_on, l.lesson_number,
+                l.topic, l.homework, l.work_kind, l.status, l.substitute_teacher_id, l.moved_from_on::text AS moved_from_on, l.moved_from_number,
+                l.topic_set_at, l.homework_set_at, l.updated_at, l.version,
+                ta.class_id AS a_class_id, ta.subgroup_id, ta.subject_code, ta.teacher_id, ta.organization_id AS a_organization_id, ta.municipality_id AS a_municipality_id,
+                c.class_teacher_id, c.year_id, y.status AS year_status, c.grade, c.letter, s.name_ru, s.name_en, j.allow_mark_one, w.weight::text AS weight
+           FROM lesson l
+           JOIN teaching_assignment ta ON ta.id = l.assignment_id
+           JOIN school_class c ON c.id = l.class_id
+           JOIN academic_year y ON y.id = c.year_id
+           JOIN subject s ON s.code = ta.subject_code
+           JOIN work_kind w ON w.code = l.work_kind
+           LEFT JOIN journal_year_setting j ON j.year_id = c.year_id
+          WHERE l.id = $1`,
+};
 
 // Pupils of a class over a period -----------------------------------------------------------------
 
