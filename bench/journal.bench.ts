@@ -17,7 +17,9 @@
  *    generator in this process (bench/journal/load.ts): diary week pages (HTML, each a different
  *    guardian, child and week of the term), closed loop;
  * 3. saving a mark (POST /api/v1/journal/lessons/:id/cells) by teachers, closed loop, alone;
- * 4. both at once: diary pages and mark saves on separate connections;
+ * 4. both at once: diary pages and mark saves on separate connections — the diary first as a
+ *    closed loop (the machine at its limit), then offered at the goal's 1,000 pages a second
+ *    (open loop: the parents' evening at the goal's rate) while teachers save marks;
  * 5. the yardstick: pgbench running a diary page's database work alone (its three statements).
  * Figures with date and machine are appended to docs/benchmarks.md.
  */
@@ -36,7 +38,7 @@ import { pupilWeekStatement } from '../src/journal/lesson.service.ts';
 import { sessionLookup } from '../src/platform/auth/accounts.ts';
 import { childrenOfGuardian } from '../src/registry/person.service.ts';
 import { generateTerm } from './journal/generate.ts';
-import { closedLoop, type LoadResult, type Request } from './journal/load.ts';
+import { closedLoop, openLoop, type LoadResult, type Request } from './journal/load.ts';
 import { recordFigures } from './support/record.ts';
 import { startServers, stopServer, type Server } from './support/server.ts';
 
@@ -47,6 +49,8 @@ const SCALE = option('scale', 1.3);
 const SECONDS = option('seconds', 20);
 const CONNECTIONS = option('connections', 32);
 const MARK_CONNECTIONS = option('mark-connections', 4);
+// The goal's rate of diary pages for the evening phase (open loop).
+const EVENING_RATE = option('evening-rate', 1000);
 // App processes on the one database, one per core, as behind a load balancer.
 const SERVERS = option('servers', 2);
 const GUARDIANS = 20_000;
@@ -230,6 +234,10 @@ async function main(): Promise<void> {
     log(`marks: ${describe(saveAlone)}`);
     const [diaryMixed, saveMixed] = await Promise.all([closedLoop(port, CONNECTIONS, SECONDS, diary), closedLoop(port, MARK_CONNECTIONS, SECONDS, save)]);
     log(`mixed: diary ${describe(diaryMixed)}; marks ${describe(saveMixed)}`);
+    // The evening at the goal's rate: diary pages offered at EVENING_RATE a second (open loop,
+    // latency from when each was due), teachers saving marks meanwhile (closed loop).
+    const [diaryEvening, saveEvening] = await Promise.all([openLoop(port, EVENING_RATE, CONNECTIONS, SECONDS, diary), closedLoop(port, MARK_CONNECTIONS, SECONDS, save)]);
+    log(`evening at ${fmt(EVENING_RATE)}/s: diary ${describe(diaryEvening)}; marks ${describe(saveEvening)}`);
     await Promise.all(servers.map((s) => stopServer(s)));
     servers = [];
 
@@ -258,9 +266,11 @@ async function main(): Promise<void> {
       `| saving a mark (POST …/cells, teachers) | ${MARK_CONNECTIONS} | ${describe(saveAlone)} |`,
       `| both at once: diary pages | ${CONNECTIONS} | ${describe(diaryMixed)} |`,
       `| both at once: saving a mark | ${MARK_CONNECTIONS} | ${describe(saveMixed)} |`,
+      `| the evening at the goal's rate: diary pages offered at ${fmt(EVENING_RATE)}/s (open loop) | ≤ ${CONNECTIONS} per server | ${describe(diaryEvening)} |`,
+      `| the evening at the goal's rate: saving a mark meanwhile | ${MARK_CONNECTIONS} | ${describe(saveEvening)} |`,
       `| yardstick: pgbench, a diary page's three statements without Node (session, children, week) | ${CONNECTIONS} | ${fmt(yardstick.tps)} tps, ${yardstick.latencyMs} ms average |`,
       '',
-      `Goal: diary pages ≥ 1,000 req/s at p95 ≤ 50 ms; saving a mark p95 ≤ 30 ms. Diary pages: ${diaryAlone.perSecond >= 1000 && diaryAlone.p95 <= 50 ? 'met' : 'missed'}; marks: ${saveAlone.p95 <= 30 ? 'met' : 'missed'} alone, ${saveMixed.p95 <= 30 ? 'met' : 'missed'} under the diary load.`,
+      `Goal: diary pages ≥ 1,000 req/s at p95 ≤ 50 ms; saving a mark p95 ≤ 30 ms. Diary pages: ${diaryAlone.perSecond >= 1000 && diaryAlone.p95 <= 50 ? 'met' : 'missed'} at the most the machine serves (closed loop), ${diaryEvening.perSecond >= 0.99 * EVENING_RATE && diaryEvening.p95 <= 50 && diaryEvening.errors === 0 ? 'met' : 'missed'} at ${fmt(EVENING_RATE)}/s; marks: ${saveAlone.p95 <= 30 ? 'met' : 'missed'} alone, ${saveEvening.p95 <= 30 ? 'met' : 'missed'} during ${fmt(EVENING_RATE)} diary pages a second, ${saveMixed.p95 <= 30 ? 'met' : 'missed'} beside a diary load at the machine's limit.`,
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

@@ -55,6 +55,56 @@ export async function closedLoop(ports: number | number[], connections: number, 
   }
   await Promise.all(Array.from({ length: connections }, (_, n) => loop(n)));
   for (const pool of pools) pool.close();
+  return summarise(latencies, errors, statuses, seconds, bytes);
+}
+
+/**
+ * Open loop: `rate` requests per second for `seconds` (after `warmupSeconds` not counted),
+ * sent when due whatever the answers, over at most `connections` per server; latency counts
+ * from when each request was due, so a lagging generator or a queue on the server shows.
+ */
+export async function openLoop(ports: number | number[], rate: number, connections: number, seconds: number, next: (i: number) => Request, warmupSeconds = 2): Promise<LoadResult> {
+  const targets = [ports].flat();
+  const pools = targets.map((port) => httpPool(port, connections));
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  let bytes = 0;
+  const start = performance.now();
+  const total = Math.round(rate * (seconds + warmupSeconds));
+  const counted = Math.round(rate * warmupSeconds);
+  const pending: Array<Promise<void>> = [];
+  let i = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (i < total && start + (i * 1000) / rate <= now) {
+        const n = i++;
+        const due = start + (n * 1000) / rate;
+        const lag = now - due;
+        pending.push(
+          pools[n % pools.length]!.send(next(n)).then((answer) => {
+            if (n < counted) return;
+            latencies.push(answer.ms + lag);
+            bytes += answer.bytes;
+            if (answer.status < 200 || answer.status >= 300) {
+              errors++;
+              statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+            }
+          }),
+        );
+      }
+      if (i < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  for (const pool of pools) pool.close();
+  return summarise(latencies, errors, statuses, seconds, bytes);
+}
+
+function summarise(latencies: number[], errors: number, statuses: Record<number, number>, seconds: number, bytes: number): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
