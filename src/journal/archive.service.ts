@@ -11,7 +11,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { recordAudit, type AuditOrigin } from '../platform/audit/audit.ts';
 import type { AppContext } from '../platform/context.ts';
-import { queryRows, type Database, type Executor } from '../platform/db/connect.ts';
+import { arrayLiteral, queryRows, type Database, type Executor } from '../platform/db/connect.ts';
 import { errors } from '../platform/errors.ts';
 import { enqueue, type JobHandler } from '../platform/jobs/jobs.ts';
 import { findPersonNames, personFullName } from '../registry/person.service.ts';
@@ -70,6 +70,36 @@ export async function closeYear(db: Database, origin: AuditOrigin, year: YearFac
     await enqueue(tx, ARCHIVE_QUEUE, { yearId: year.id }, { maxAttempts: 3 });
     await recordAudit(tx, origin, { action: 'update', entityType: 'academic-year', entityId: year.id, organizationId: year.organizationId, municipalityId: year.municipalityId, details: { status: 'closed', classes: classes.length } });
     return classes.length;
+  });
+}
+
+/**
+ * Makes the class journals of a closed year again after corrections: the given classes' PDFs go
+ * back to pending and the archive job renders them from the journal as it now is. The SHA-256
+ * and size each replaced PDF had are kept in the audit event, so the earlier file — which may
+ * have been handed out — stays verifiable. Returns how many; 409 when none of them had a PDF.
+ */
+export async function reissueArchives(db: Database, origin: AuditOrigin, year: YearFacts, classIds: readonly string[], now: Date): Promise<number> {
+  const none = () => errors.conflict('nothing-to-reissue', { ru: 'Нет PDF, которые нужно сформировать заново', en: 'No PDFs to make again' });
+  if (year.status !== 'closed' || classIds.length === 0) throw none();
+  return db.transaction(async (tx) => {
+    const replaced = await queryRows<{ class_id: string; file_name: string; sha256: string; size_bytes: number }>(
+      tx,
+      sql`UPDATE journal_archive SET status = 'pending', requested_at = ${now.toISOString()}, error = NULL
+           WHERE year_id = ${year.id} AND class_id IN (SELECT unnest(${arrayLiteral([...classIds])}::uuid[])) AND status = 'done'
+       RETURNING class_id, file_name, sha256, size_bytes`,
+    );
+    if (replaced.length === 0) throw none();
+    await enqueue(tx, ARCHIVE_QUEUE, { yearId: year.id }, { maxAttempts: 3 });
+    await recordAudit(tx, origin, {
+      action: 'update',
+      entityType: 'journal-archive',
+      entityId: year.id,
+      organizationId: year.organizationId,
+      municipalityId: year.municipalityId,
+      details: { reissued: replaced.map((r) => ({ classId: r.class_id, fileName: r.file_name, previousSha256: r.sha256, previousSizeBytes: Number(r.size_bytes) })) },
+    });
+    return replaced.length;
   });
 }
 

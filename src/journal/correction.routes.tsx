@@ -13,7 +13,7 @@ import { AppError, errors, type FieldErrors } from '../platform/errors.ts';
 import { formatDate, translate } from '../platform/i18n/i18n.ts';
 import { isUuid } from '../platform/validation.ts';
 import { redirectAfterPost, sendPage } from '../web/respond.tsx';
-import { findYear, type YearFacts } from './archive.service.ts';
+import { findYear, reissueArchives, type YearFacts } from './archive.service.ts';
 import { attendanceCodes, type AttendanceCode } from './lesson.schema.ts';
 import { classesOfYear, correctionsPage, correctJournal, currentValue, REASON_MAX_LENGTH, REASON_MIN_LENGTH, staleArchives, yearDates, type CorrectionTarget } from './correction.service.ts';
 import { isHeadOf } from './journal.policy.ts';
@@ -148,7 +148,13 @@ export function registerCorrectionRoutes(app: FastifyInstance, context: AppConte
     const query = (request.query ?? {}) as Record<string, unknown>;
     const before = one(query.before);
     if (before !== '' && !/^[1-9]\d{0,17}$/.test(before)) throw errors.badRequest({ ru: 'Неверная ссылка на страницу списка', en: 'Invalid page link' });
-    const notice = one(query.done) === 'saved' ? translate(request.locale, { ru: 'Исправление сохранено', en: 'The correction is saved' }) : null;
+    const done = one(query.done);
+    const notice =
+      done === 'saved'
+        ? translate(request.locale, { ru: 'Исправление сохранено', en: 'The correction is saved' })
+        : done === 'reissued'
+          ? translate(request.locale, { ru: 'PDF журналов формируются заново; прежние SHA-256 сохранены в журнале аудита', en: 'The PDFs are being made again; their earlier SHA-256 are kept in the audit log' })
+          : null;
     return show(request, reply, year, formOf(query), { notice, before: before === '' ? null : Number(before) });
   });
 
@@ -165,6 +171,14 @@ export function registerCorrectionRoutes(app: FastifyInstance, context: AppConte
     }
     const back = new URLSearchParams({ classId: form.classId, assignmentId: form.assignmentId, pupilId: form.pupilId, target: form.target, done: 'saved' });
     return redirectAfterPost(reply, `/journal/archive/years/${year.id}/corrections?${back.toString()}`);
+  });
+
+  // The PDFs that no longer match the journal are made again (archive.service.ts reissueArchives).
+  app.post('/journal/archive/years/:id/corrections/reissue', { schema: { hide: true } }, async (request, reply) => {
+    const year = await yearForHead(context, request.actor, one((request.params as Record<string, unknown>).id));
+    const stale = await staleArchives(db, year.id);
+    await reissueArchives(db, request.auditOrigin, year, stale.map((s) => s.classId), context.clock.now());
+    return redirectAfterPost(reply, `/journal/archive/years/${year.id}/corrections?done=reissued`);
   });
 
   const common = { pupilId: Type.String({ format: 'uuid' }), reason: Type.String({ minLength: REASON_MIN_LENGTH, maxLength: REASON_MAX_LENGTH, description: 'Why, e.g. the order that allows it' }) };

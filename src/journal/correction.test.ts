@@ -166,7 +166,7 @@ describe('corrections of a closed year’s journal (issue 5 §8)', () => {
     await assert.rejects(t.context.db.execute(sql`UPDATE mark SET value = 5 WHERE lesson_id = ${lessonId}`), (e: Error) => /journal year closed/.test(String((e as Error & { cause?: unknown }).cause ?? e.message)));
   });
 
-  it('says which archived PDFs no longer match the journal after a correction, without regenerating them', async () => {
+  it('says which archived PDFs no longer match the journal after a correction, and makes them again when the head asks', async () => {
     assert.equal(await renderPendingArchives(t.context.db, school.yearId, () => t.clock.now()), 1);
     const [archived] = await queryRows<{ sha256: string }>(t.context.db, sql`SELECT sha256 FROM journal_archive WHERE year_id = ${school.yearId}`);
     assert.doesNotMatch((await head.get(page)).body, /больше не совпадают/);
@@ -178,6 +178,25 @@ describe('corrections of a closed year’s journal (issue 5 §8)', () => {
     assert.match(after.body, /5 «А» \(1\)/);
     const [still] = await queryRows<{ sha256: string }>(t.context.db, sql`SELECT sha256 FROM journal_archive WHERE year_id = ${school.yearId}`);
     assert.equal(still!.sha256, archived!.sha256, 'not regenerated silently');
+
+    // the head makes it again: the job renders the corrected journal, the earlier SHA-256 stays in the audit log
+    const teacher = await loggedInAgent(t.app, await createAccount(t.context, [{ role: 'teacher', organizationId: school.organizationId }], { personId: school.russianTeacherId }));
+    assert.equal((await teacher.post(`${page}/reissue`, {})).statusCode, 404, 'a teacher cannot');
+    const reissued = await head.post(`${page}/reissue`, {});
+    assert.equal(reissued.statusCode, 303, reissued.body);
+    assert.match((await head.get(reissued.headers.location as string)).body, /PDF журналов формируются заново/);
+    assert.equal(await renderPendingArchives(t.context.db, school.yearId, () => t.clock.now()), 1);
+    const [fresh] = await queryRows<{ sha256: string; status: string }>(t.context.db, sql`SELECT sha256, status FROM journal_archive WHERE year_id = ${school.yearId}`);
+    assert.equal(fresh!.status, 'done');
+    assert.notEqual(fresh!.sha256, archived!.sha256, 'the corrected journal makes another file');
+    assert.doesNotMatch((await head.get(page)).body, /больше не совпадают/);
+    const [event] = await queryRows<{ details: { reissued: Array<{ previousSha256: string }> } | string }>(
+      t.context.db,
+      sql`SELECT details FROM audit_event WHERE entity_type = 'journal-archive' AND entity_id = ${school.yearId} ORDER BY seq DESC LIMIT 1`,
+    );
+    const details = typeof event!.details === 'string' ? JSON.parse(event!.details) : event!.details;
+    assert.equal(details.reissued[0].previousSha256, archived!.sha256);
+    assert.equal((await head.post(`${page}/reissue`, {})).statusCode, 409, 'nothing left to make again');
   });
 
   it('pages the list of corrections, newest first', async () => {

@@ -126,10 +126,13 @@ export function CorrectionsView(props: CorrectionsViewProps) {
           </p>
           <p>
             {t({
-              ru: 'Повторное формирование PDF в системе не предусмотрено; прежние файлы остаются в архиве без изменений. Исправления перечислены ниже.',
-              en: 'Making the PDFs again is not provided; the earlier files stay in the archive unchanged. The corrections are listed below.',
+              ru: 'Их можно сформировать заново по журналу с исправлениями: SHA-256 и размер прежних файлов сохранятся в журнале аудита, чтобы выданные ранее копии можно было проверить. Исправления перечислены ниже.',
+              en: 'They can be made again from the corrected journal: the earlier files’ SHA-256 and size are kept in the audit log, so copies handed out before can still be checked. The corrections are listed below.',
             })}
           </p>
+          <Form action={`${props.action}/reissue`} aria-label={t({ ru: 'Сформировать PDF заново', en: 'Make the PDFs again' })}>
+            <Button kind="secondary">{t({ ru: 'Сформировать PDF заново', en: 'Make the PDFs again' })}</Button>
+          </Form>
         </div>
       )}
       <ErrorSummary errors={props.errors} labels={labels} />
