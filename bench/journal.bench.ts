@@ -39,6 +39,7 @@ import { sessionLookup } from '../src/platform/auth/accounts.ts';
 import { childrenOfGuardian } from '../src/registry/person.service.ts';
 import { generateTerm } from './journal/generate.ts';
 import { closedLoop, openLoop, type LoadResult, type Request } from './journal/load.ts';
+import { httpPool } from './support/http.ts';
 import { recordFigures } from './support/record.ts';
 import { startServers, stopServer, type Server } from './support/server.ts';
 
@@ -225,6 +226,13 @@ async function main(): Promise<void> {
         body: JSON.stringify({ pupilId: t.pupil_id, mark: 3 + (i % 3) }),
       };
     };
+    // The pages must show lessons: a read model left empty (class_week) would serve empty weeks fast.
+    const probe = httpPool(port[0]!, 1);
+    let withLessons = 0;
+    for (let i = 0; i < 50; i++) if ((await probe.send(diary(i))).body.includes('<tr><td>')) withLessons++;
+    probe.close();
+    if (withLessons < 45) throw new Error(`only ${withLessons} of 50 sampled diary pages show lessons: the data or the read model is incomplete`);
+    log(`${withLessons} of 50 sampled diary pages show lessons`);
     log('warming up');
     await closedLoop(port, 8, 5, diary, 0);
     log('diary pages, closed loop');
