@@ -36,11 +36,15 @@ CREATE TRIGGER audit_pending_no_update BEFORE UPDATE ON audit_pending
 CREATE TRIGGER audit_pending_no_truncate BEFORE TRUNCATE ON audit_pending
   FOR EACH STATEMENT EXECUTE FUNCTION audit_event_reject_change();
 
--- A row may be deleted only by audit_seal, in the transaction that chains it.
+-- A row may be deleted only by audit_seal, in the transaction that chains it: it runs as the
+-- table's owner (SECURITY DEFINER) and marks its transaction; the application's role, which
+-- should not own the tables (docs/operations.md), is granted INSERT on audit_pending and no
+-- DELETE, so it can only write events, and seal them through this function.
 CREATE FUNCTION audit_pending_guard_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_setting('prostor.audit_sealing', true) IS DISTINCT FROM 'on' THEN
+  IF current_setting('prostor.audit_sealing', true) IS DISTINCT FROM 'on'
+     OR current_user <> (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
     RAISE EXCEPTION 'audit_pending rows leave only by audit_seal()' USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN OLD;
@@ -53,7 +57,7 @@ CREATE TRIGGER audit_pending_no_delete BEFORE DELETE ON audit_pending
 -- how many. Takes the chain's lock first, so sealed events and directly chained ones interleave
 -- in one order; SKIP LOCKED lets two sealers run at once without waiting on each other's rows.
 CREATE FUNCTION audit_seal(max_rows integer) RETURNS integer
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   n integer;
 BEGIN

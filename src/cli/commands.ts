@@ -2,6 +2,7 @@ import { loadConfig } from '../config.ts';
 import { connectDatabase, type DatabaseHandle } from '../platform/db/connect.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { verifyAuditChain } from '../platform/audit/audit.ts';
+import { pendingAudit, PENDING_AUDIT_MAX_SECONDS } from '../platform/audit/audit-seal.ts';
 import { installRegion } from '../registry/region.service.ts';
 import { seedCommand } from './seed.command.ts';
 import { allocateCommand } from './allocate.command.ts';
@@ -39,8 +40,13 @@ export const commands: Record<string, Command> = {
       const handle = await openConfiguredDatabase();
       try {
         const verdict = await verifyAuditChain(handle.db);
+        const pending = await pendingAudit(handle.db, new Date());
         if (verdict.ok) {
-          process.stdout.write(`Audit chain intact: ${verdict.events} events verified.\n`);
+          process.stdout.write(`Audit chain intact: ${verdict.events} events verified; ${pending.count} pending, to be chained.\n`);
+          if (pending.oldestSeconds > PENDING_AUDIT_MAX_SECONDS) {
+            process.stdout.write(`Audit sealing STALLED: the oldest pending event has waited ${Math.round(pending.oldestSeconds)} s (more than ${PENDING_AUDIT_MAX_SECONDS} s); is a worker running?\n`);
+            return 1;
+          }
           return 0;
         }
         process.stdout.write(`Audit chain BROKEN at event ${verdict.brokenAtSeq}: ${verdict.reason}. ${verdict.events} events before it are intact.\n`);

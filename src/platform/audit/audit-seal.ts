@@ -24,21 +24,32 @@ export async function sealPendingAudit(db: Executor): Promise<number> {
 
 /** Events written but not yet chained. */
 export async function countPendingAudit(db: Executor): Promise<number> {
-  const [row] = await queryRows<{ n: number | string }>(db, sql`SELECT count(*) AS n FROM audit_pending`);
-  return Number(row?.n ?? 0);
+  return (await pendingAudit(db, new Date())).count;
 }
+
+/** How many events wait to be chained, and how long the oldest has waited (seconds; 0 if none). */
+export async function pendingAudit(db: Executor, now: Date): Promise<{ count: number; oldestSeconds: number }> {
+  const [row] = await queryRows<{ n: number | string; oldest: Date | string | null }>(db, sql`SELECT count(*) AS n, min(occurred_at) AS oldest FROM audit_pending`);
+  const oldest = row?.oldest ? new Date(row.oldest) : null;
+  return { count: Number(row?.n ?? 0), oldestSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
+}
+
+/** A pending event older than this means sealing has stalled (verify-audit fails). */
+export const PENDING_AUDIT_MAX_SECONDS = 300;
 
 const scheduled = new WeakSet<object>();
 
 /**
  * Seals the pending events `delayMs` from now, once for all the writes of that moment. A failed
- * seal loses nothing: the events stay pending for the next seal or the periodic job.
+ * seal loses nothing: the events stay pending for the next seal or the periodic job, and
+ * `verify-audit` fails if one waits too long.
  */
 export function requestAuditSeal(db: Executor, delayMs = 50): void {
   if (scheduled.has(db)) return;
   scheduled.add(db);
   setTimeout(() => {
     scheduled.delete(db);
-    sealPendingAudit(db).catch(() => undefined);
+    // nothing is lost: the events stay pending for the next seal or the job; say why on stderr
+    sealPendingAudit(db).catch((error: unknown) => process.emitWarning(`audit seal failed: ${(error as Error).message}`));
   }, delayMs).unref();
 }

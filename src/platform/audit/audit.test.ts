@@ -108,6 +108,21 @@ test('an intact chain verifies, and the CLI says so with exit code 0', async () 
   }
 });
 
+test('the CLI reports pending events, and exits 1 when one has waited too long (sealing stalled)', async () => {
+  const target = await databaseForCli();
+  try {
+    await recordSome(target.handle, 2);
+    await target.handle.db.execute(sql`INSERT INTO audit_pending (actor_label, action, entity_type, occurred_at) VALUES ('Учитель', 'update', 'journal-lesson-cells', now() - interval '10 minutes')`);
+    await target.release();
+    const cli = await runCli(['verify-audit'], target.env);
+    assert.equal(cli.code, 1, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, /Audit chain intact: 2 events verified; 1 pending/);
+    assert.match(cli.stdout, /Audit sealing STALLED/);
+  } finally {
+    await target.cleanup();
+  }
+});
+
 test('an event altered behind the guard is named by its seq, and the CLI exits 1', async () => {
   const target = await databaseForCli();
   try {
