@@ -2,8 +2,9 @@
 -- and shared by the class's ~25 pupils. A diary page then reads the pupil's stays, these rows,
 -- and only that pupil's marks and absences (lesson.service.ts pupilWeek). Kept true by the
 -- triggers below in the writing transaction itself: whatever writes lessons, their files, the
--- assignments, the bell schedule or the subjects — the services, the demo, the benchmark's
--- generator, an operator's SQL — the row changes with it and commits with it.
+-- assignments, the bell schedule or the subjects — the services, the demo, an operator's SQL —
+-- the row changes with it and commits with it. (A bulk load under session_replication_role =
+-- replica fires no trigger and must call class_week_refresh itself: bench/journal/generate.ts.)
 
 CREATE TABLE class_week (
   class_id uuid NOT NULL REFERENCES school_class (id) ON DELETE CASCADE,
