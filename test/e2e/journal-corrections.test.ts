@@ -2,13 +2,15 @@
  * The head closes the school year and then corrects a mark in the closed journal (issue 5 §8),
  * JavaScript off: from the archive to the corrections page, class → subject → pupil and lesson,
  * the new mark and the reason; the correction appears in the year's list with the mark before and
- * after. Each page visited passes axe-core and makes no foreign request.
+ * after; the class's PDF, made before the correction, is named and made again. Each page visited
+ * passes axe-core and makes no foreign request.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { createAccount, testPassword } from '../support/app.ts';
 import { queryRows } from '../../src/platform/db/connect.ts';
+import { renderPendingArchives } from '../../src/journal/archive.service.ts';
 import { createMathLesson, createSchoolFixture } from '../../src/journal/lesson.fixtures.ts';
 import { assertAccessible, assertSameOrigin, logIn, newPage, startE2E, type E2E } from './support/harness.ts';
 
@@ -33,6 +35,9 @@ test('the head closes the year and corrects a mark with a reason; the correction
   await page.goto('/journal/archive');
   await page.getByLabel(/Я подтверждаю/).check();
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Закрыть учебный год' }).click()]);
+  // the archive job makes the class's PDF (run here: the test server has no workers); a minute later the correction
+  assert.equal(await renderPendingArchives(db, school.yearId, () => e2e.t.clock.now()), 1);
+  e2e.t.clock.advance(60_000);
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Исправления журнала 2025\/2026/ }).click()]);
 
   await page.getByLabel('Класс', { exact: true }).selectOption({ label: '5 «А»' });
@@ -62,6 +67,9 @@ test('the head closes the year and corrects a mark with a reason; the correction
   assert.match(await row.innerText(), /2 → 4/);
   const [fixed] = await queryRows<{ value: number }>(db, sql`SELECT value FROM mark WHERE lesson_id = ${lessonId} AND pupil_id = ${school.pupilIds[0]}`);
   assert.equal(Number(fixed!.value), 4);
+  // the class's PDF now predates a correction: the page says so and offers to make it again
+  assert.ok(await page.getByText(/больше не совпадают с журналом/).count(), 'the stale PDF is named');
+  assert.equal(await page.getByRole('button', { name: 'Сформировать PDF заново' }).count(), 1);
   assertSameOrigin(e2e, requests);
   await context.close();
 
@@ -72,6 +80,12 @@ test('the head closes the year and corrects a mark with a reason; the correction
     await checked.goto(url);
     await assertAccessible(checked);
   }
+  // the head makes the PDF again: the page confirms, and the earlier SHA-256 is kept in the audit log
+  await Promise.all([checked.waitForNavigation(), checked.getByRole('button', { name: 'Сформировать PDF заново' }).click()]);
+  await assert.doesNotReject(checked.getByText(/PDF журналов формируются заново/).waitFor());
+  await assertAccessible(checked);
+  const [pending] = await queryRows<{ status: string }>(db, sql`SELECT status FROM journal_archive WHERE year_id = ${school.yearId}`);
+  assert.equal(pending!.status, 'pending');
   assertSameOrigin(e2e, checkedRequests);
   await checkedContext.close();
 });
