@@ -61,6 +61,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   n integer;
 BEGIN
+  -- a seal asked for by a save that changed nothing takes no lock
+  IF NOT EXISTS (SELECT 1 FROM audit_pending) THEN RETURN 0; END IF;
   PERFORM pg_advisory_xact_lock(727100002);
   PERFORM set_config('prostor.audit_sealing', 'on', true);
   WITH moved AS (
