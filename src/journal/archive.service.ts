@@ -86,7 +86,7 @@ export async function reissueArchives(db: Database, origin: AuditOrigin, year: Y
     const replaced = await queryRows<{ class_id: string; file_name: string; sha256: string; size_bytes: number }>(
       tx,
       sql`UPDATE journal_archive SET status = 'pending', requested_at = ${now.toISOString()}, error = NULL
-           WHERE year_id = ${year.id} AND class_id IN (SELECT unnest(${arrayLiteral([...classIds])}::uuid[])) AND status = 'done'
+           WHERE year_id = ${year.id} AND class_id = ANY(${arrayLiteral([...classIds])}::uuid[]) AND status = 'done'
        RETURNING class_id, file_name, sha256, size_bytes`,
     );
     if (replaced.length === 0) throw none();
